@@ -1,0 +1,1 @@
+"""The HTTP layer: FastAPI app factory and JSON routers under /api/v1."""

@@ -1,0 +1,72 @@
+"""Request dependencies: settings, the database session, the current actor, lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storybank.access import Actor
+from storybank.accounts import resolve_api_token, resolve_session
+from storybank.config import Settings
+from storybank.errors import Unauthorised
+
+SESSION_COOKIE = "storybank_session"
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    """The engine built in the app's lifespan."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """One database session per request."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def optional_actor(request: Request, session: SessionDep, settings: SettingsDep) -> Actor | None:
+    """The signed-in actor from a bearer token or the session cookie, if any."""
+    if hasattr(request.state, "actor"):
+        return request.state.actor  # type: ignore[no-any-return]
+    actor: Actor | None = None
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = resolve_api_token(session=session, raw=header[7:].strip())
+        if actor is None:
+            raise Unauthorised("That API token is unknown, expired or revoked.")
+        request.state.via_token = True
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        resolved = resolve_session(session=session, settings=settings, token=cookie)
+        if resolved is not None:
+            actor, record = resolved
+            request.state.login_session = record
+    request.state.actor = actor
+    return actor
+
+
+def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    """The signed-in actor; 401 if nobody is signed in."""
+    if actor is None:
+        raise Unauthorised(
+            "Sign in first: send 'Authorization: Bearer <token>' or log in at /login."
+        )
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]

@@ -1,0 +1,110 @@
+"""Stories: create and edit drafts, record consent, submit, withdraw, read, list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import CurrentActor, SessionDep
+from storybank import stories
+from storybank.models import (
+    ConsentIn,
+    ContactRoute,
+    Perspective,
+    StoryCreate,
+    StoryPage,
+    StoryPublic,
+    StoryStatus,
+    StoryType,
+    StoryUpdate,
+    SubmitIn,
+    VersionIn,
+)
+
+router = APIRouter(prefix="/stories", tags=["stories"])
+
+
+def _one(session: SessionDep, story: stories.Story) -> StoryPublic:
+    return stories.to_public(session=session, stories=[story])[0]
+
+
+@router.post("", status_code=201, summary="Start a draft story")
+def create_story(data: StoryCreate, session: SessionDep, actor: CurrentActor) -> StoryPublic:
+    return _one(session, stories.create_draft(session=session, actor=actor, data=data))
+
+
+@router.get("", summary="List and search stories")
+def list_stories(
+    session: SessionDep,
+    actor: CurrentActor,
+    site_id: int | None = None,
+    status: StoryStatus | None = None,
+    perspective: Perspective | None = None,
+    contact_route: ContactRoute | None = None,
+    story_type: StoryType | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    sort: Annotated[str, Query(pattern="^-?(updated_at|created_at|change_date|title)$")] = (
+        "-updated_at"
+    ),
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 25,
+) -> StoryPage:
+    filters = stories.StoryFilters(
+        site_id=site_id,
+        status=status,
+        perspective=perspective,
+        contact_route=contact_route,
+        story_type=story_type,
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+        sort=sort,
+    )
+    total, found = stories.list_stories(
+        session=session, actor=actor, filters=filters, offset=offset, limit=limit
+    )
+    items = stories.to_public(session=session, stories=found)
+    return StoryPage(total=total, offset=offset, limit=limit, items=items)
+
+
+@router.get("/{story_id}", summary="Read one story")
+def get_story(story_id: int, session: SessionDep, actor: CurrentActor) -> StoryPublic:
+    return _one(session, stories.get_story(session=session, actor=actor, story_id=story_id))
+
+
+@router.patch("/{story_id}", summary="Edit a draft (send the version you last read)")
+def update_story(
+    story_id: int, data: StoryUpdate, session: SessionDep, actor: CurrentActor
+) -> StoryPublic:
+    story = stories.update_draft(session=session, actor=actor, story_id=story_id, data=data)
+    return _one(session, story)
+
+
+@router.put("/{story_id}/consent", summary="Record or change the person's consent level")
+def record_consent(
+    story_id: int, data: ConsentIn, session: SessionDep, actor: CurrentActor
+) -> StoryPublic:
+    story = stories.record_consent(
+        session=session, actor=actor, story_id=story_id, level=data.level, version=data.version
+    )
+    return _one(session, story)
+
+
+@router.post("/{story_id}/submit", summary="Submit a draft (consent and required fields checked)")
+def submit_story(
+    story_id: int, data: SubmitIn, session: SessionDep, actor: CurrentActor
+) -> StoryPublic:
+    story = stories.submit_story(session=session, actor=actor, story_id=story_id, data=data)
+    return _one(session, story)
+
+
+@router.post("/{story_id}/withdraw", summary="Withdraw a story")
+def withdraw_story(
+    story_id: int, data: VersionIn, session: SessionDep, actor: CurrentActor
+) -> StoryPublic:
+    story = stories.withdraw_story(session=session, actor=actor, story_id=story_id, data=data)
+    return _one(session, story)

@@ -1,0 +1,1 @@
+"""Alembic migrations for storybank's schema (generated from the SQLModel metadata)."""

@@ -1,0 +1,71 @@
+"""Settings, read once from STORYBANK_* environment variables (or a .env file)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; see README "Configuration"."""
+
+    model_config = SettingsConfigDict(env_prefix="STORYBANK_", env_file=".env", extra="ignore")
+
+    environment: Environment = "development"
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is an SQLite file in data_dir."
+    )
+    secret_key: SecretStr | None = None
+    log_level: str = "INFO"
+    max_request_bytes: int = 1_000_000
+    max_import_bytes: int = 10_000_000
+    max_import_rows: int = 20_000
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
+    cookie_secure: bool | None = Field(
+        default=None, description="Force the Secure cookie flag; default: on behind HTTPS."
+    )
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+    retention_days: int = 365 * 6
+    demo_mode: bool = False
+
+    @model_validator(mode="after")
+    def _require_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key is None:
+            raise ValueError(
+                "STORYBANK_SECRET_KEY must be set in production (a long random string)."
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in use: the configured one or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'storybank.db').resolve()}"
+
+    def secret(self) -> str:
+        """The signing secret; in development it is generated once and kept in data_dir."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

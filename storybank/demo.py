@@ -1,0 +1,224 @@
+"""Demo data: fictional sites, people and change stories with confirmed codings.
+
+Every story in storybank/data/demo/ was written for storybank; no real people appear.
+Demo accounts (one per role) share the documented demo password and exist only when
+demo data is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from storybank.accounts import find_user_by_email, hash_password
+from storybank.audit import record_event
+from storybank.codebook import load_codebook
+from storybank.models import (
+    Code,
+    Coding,
+    CodingSource,
+    Role,
+    Story,
+    User,
+    UserRole,
+    UserSite,
+    utcnow,
+)
+from storybank.sites import ensure_site
+
+DEMO_PASSWORD = "storybank-demo"
+DEMO_DOMAIN = "demo.storybank.local"
+REGIONS = {
+    "Somerset": "South West England",
+    "Derby": "East Midlands",
+    "Leeds": "Yorkshire and the Humber",
+    "Denbighshire": "Wales",
+    "Scottish Borders": "Scotland",
+    "East Renfrewshire": "Scotland",
+    "Doncaster": "Yorkshire and the Humber",
+    "Torbay": "South West England",
+}
+# One account per role; sites are names from REGIONS ("*" = every site).
+DEMO_ACCOUNTS = [
+    ("admin", "Ada Admin", [Role.admin], []),
+    ("staff", "Sam Staff", [Role.staff], ["Somerset", "Derby"]),
+    ("reviewer", "Rowan Reviewer", [Role.reviewer], ["Somerset", "Derby", "Leeds"]),
+    ("panel", "Pat Panel", [Role.panel_member], ["Somerset"]),
+    ("facilitator", "Fran Facilitator", [Role.facilitator], ["Somerset", "Derby"]),
+    ("evaluator", "Evie Evaluator", [Role.evaluator], ["*"]),
+]
+CODER_EMAIL = f"coder@{DEMO_DOMAIN}"
+
+
+@dataclass
+class DemoLoad:
+    """What loading the demo data created."""
+
+    sites: int
+    users: int
+    stories: int
+    codings: int
+
+
+def demo_stories() -> list[dict[str, Any]]:
+    """Every demo story from the shipped TOML files, in file order."""
+    folder = resources.files("storybank.data").joinpath("demo")
+    stories: list[dict[str, Any]] = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("stories_") and entry.name.endswith(".toml"):
+            stories.extend(tomllib.loads(entry.read_text("utf-8"))["story"])
+    return stories
+
+
+def has_stories(session: Session) -> bool:
+    """Whether the bank holds any story at all."""
+    return session.exec(select(func.count()).select_from(Story)).one() > 0
+
+
+def load_demo(*, session: Session, progress: Callable[[int], None] | None = None) -> DemoLoad:
+    """Load sites, demo accounts and every demo story with its codings (one transaction)."""
+    load_codebook(session=session, actor=None)
+    sites = {
+        name: ensure_site(session=session, name=name, region=region)
+        for name, region in REGIONS.items()
+    }
+    users_before = session.exec(select(func.count()).select_from(User)).one()
+    _demo_accounts(session, sites)
+    coder = _account(
+        session,
+        CODER_EMAIL,
+        "Demo Coder (evaluation lead)",
+        [Role.reviewer],
+        list(sites.values()),
+        password=None,
+    )
+    codes = {code.key: code for code in session.exec(select(Code)).all()}
+    codings = 0
+    stories = demo_stories()
+    for story_data in stories:
+        story = _demo_story(session, story_data, sites)
+        codings += _demo_codings(session, story, story_data, codes, coder)
+        if progress:
+            progress(1)
+    record_event(
+        session=session,
+        actor=None,
+        action="demo.load",
+        entity="bank",
+        entity_id="-",
+        details={"stories": len(stories)},
+    )
+    session.commit()
+    users_after = session.exec(select(func.count()).select_from(User)).one()
+    return DemoLoad(len(sites), users_after - users_before, len(stories), codings)
+
+
+def _demo_accounts(session: Session, sites: dict[str, Any]) -> None:
+    for local, name, roles, site_names in DEMO_ACCOUNTS:
+        chosen = list(sites.values()) if site_names == ["*"] else [sites[n] for n in site_names]
+        _account(session, f"{local}@{DEMO_DOMAIN}", name, roles, chosen, password=DEMO_PASSWORD)
+
+
+def _account(
+    session: Session,
+    email: str,
+    name: str,
+    roles: list[Role],
+    sites: list[Any],
+    password: str | None,
+) -> User:
+    user = find_user_by_email(session=session, email=email)
+    if user is None:
+        user = User(
+            email=email,
+            display_name=name,
+            password_hash=hash_password(password) if password else None,
+        )
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        session.add_all([UserRole(user_id=user.id, role=r.value) for r in roles])
+        session.add_all([UserSite(user_id=user.id, site_id=s.id) for s in sites])
+    return user
+
+
+def _author(session: Session, label: str, site: Any) -> User:
+    """A storyteller account (no password: demo storytellers cannot log in)."""
+    slug = re.sub(r"[^a-z]+", ".", label.split("(")[0].strip().lower()).strip(".")
+    return _account(
+        session,
+        f"{slug}@{DEMO_DOMAIN}",
+        label.split("(")[0].strip(),
+        [Role.staff],
+        [site],
+        password=None,
+    )
+
+
+def _demo_story(session: Session, data: dict[str, Any], sites: dict[str, Any]) -> Story:
+    site = sites[data["site"]]
+    author = _author(session, data["author"], site)
+    changed = date.fromisoformat(str(data["change_date"]))
+    created = utcnow().replace(year=changed.year, month=changed.month, day=changed.day)
+    created = min(created + timedelta(days=3), utcnow())
+    status = data.get("status", "submitted")
+    story = Story(
+        site_id=site.id,
+        author_id=author.id,
+        title=data["title"],
+        perspective=data["perspective"],
+        contact_route=data["contact_route"],
+        what_mattered=data.get("what_mattered", ""),
+        what_happened=data["what_happened"],
+        what_changed=data["what_changed"],
+        before_cls=data.get("before_cls", ""),
+        community_solutions=list(data.get("community_solutions", [])),
+        why_significant=data["why_significant"],
+        story_type=data["story_type"],
+        change_date=changed,
+        consent_level=data.get("consent"),
+        consent_recorded_by_id=author.id,
+        consent_recorded_at=created,
+        status=status,
+        submitted_at=created if status != "draft" else None,
+        withdrawn_at=created + timedelta(days=30) if status == "withdrawn" else None,
+        created_at=created,
+        updated_at=created,
+        weekly_cost_before=_money(data.get("weekly_cost_before")),
+        weekly_cost_after=_money(data.get("weekly_cost_after")),
+    )
+    session.add(story)
+    session.flush()
+    return story
+
+
+def _demo_codings(
+    session: Session, story: Story, data: dict[str, Any], codes: dict[str, Code], coder: User
+) -> int:
+    if story.status == "draft":
+        return 0
+    keys = [f"outcome_{n}" for n in data.get("outcomes", [])] + list(data.get("themes", []))
+    for key in keys:
+        session.add(
+            Coding(
+                story_id=story.id,
+                code_id=codes[key].id,
+                coder_id=coder.id,
+                source=CodingSource.manual,
+                created_at=story.created_at,
+            )
+        )
+    return len(keys)
+
+
+def _money(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))

@@ -1,0 +1,341 @@
+"""Writing, submitting, withdrawing, finding and reading change stories."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
+
+from storybank.access import Actor, can_read_story, readable_stories, require_story_writer
+from storybank.audit import record_event
+from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from storybank.models import (
+    LABELS,
+    SUBMIT_REQUIRED,
+    TEXT_FIELDS,
+    Code,
+    CodeRef,
+    Coding,
+    ConsentLevel,
+    Site,
+    Story,
+    StoryCreate,
+    StoryPublic,
+    StoryStatus,
+    StoryUpdate,
+    SubmitIn,
+    User,
+    VersionIn,
+    utcnow,
+)
+from storybank.sites import get_site
+
+SEARCHABLE = ("title", *TEXT_FIELDS)
+SORTS = {
+    "-updated_at": col(Story.updated_at).desc(),
+    "-created_at": col(Story.created_at).desc(),
+    "created_at": col(Story.created_at).asc(),
+    "-change_date": col(Story.change_date).desc(),
+    "change_date": col(Story.change_date).asc(),
+    "title": col(Story.title).asc(),
+}
+
+
+@dataclass
+class StoryFilters:
+    """What a story list can be narrowed by."""
+
+    site_id: int | None = None
+    status: str | None = None
+    perspective: str | None = None
+    contact_route: str | None = None
+    story_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = None
+    author_id: int | None = None
+    sort: str = "-updated_at"
+
+
+def create_draft(*, session: Session, actor: Actor, data: StoryCreate) -> Story:
+    """Start a draft story for one of the actor's sites."""
+    get_site(session=session, site_id=data.site_id)
+    require_story_writer(actor, data.site_id)
+    values = data.model_dump(exclude_unset=True, exclude={"site_id"})
+    story = Story(site_id=data.site_id, author_id=actor.id, **_stored(values))
+    session.add(story)
+    session.flush()
+    record_event(
+        session=session,
+        actor=actor.user,
+        action="story.create",
+        entity="story",
+        entity_id=story.id,
+        details={"site_id": story.site_id, "fields": sorted(values)},
+        after=_jsonable(values),
+        story_id=story.id,
+    )
+    session.commit()
+    return story
+
+
+def update_draft(*, session: Session, actor: Actor, story_id: int, data: StoryUpdate) -> Story:
+    """Change a draft's fields; a stale `version` is a Conflict."""
+    story = get_story(session=session, actor=actor, story_id=story_id)
+    require_story_writer(actor, story.site_id)
+    _require_status(story, StoryStatus.draft, "edited")
+    values = _stored(data.model_dump(exclude_unset=True, exclude={"version"}))
+    before = {name: getattr(story, name) for name in values}
+    changed = {name: value for name, value in values.items() if before[name] != value}
+    _write(session, story, data.version, changed)
+    if changed:
+        record_event(
+            session=session,
+            actor=actor.user,
+            action="story.update",
+            entity="story",
+            entity_id=story.id,
+            details={"fields": sorted(changed)},
+            before=_jsonable({k: before[k] for k in changed}),
+            after=_jsonable(changed),
+            story_id=story.id,
+        )
+    session.commit()
+    session.refresh(story)
+    return story
+
+
+def record_consent(
+    *, session: Session, actor: Actor, story_id: int, level: ConsentLevel, version: int
+) -> Story:
+    """Record (or change) the consent level the person gave; audited."""
+    story = get_story(session=session, actor=actor, story_id=story_id)
+    require_story_writer(actor, story.site_id)
+    _set_consent(session, actor, story, level, version)
+    session.commit()
+    session.refresh(story)
+    return story
+
+
+def submit_story(*, session: Session, actor: Actor, story_id: int, data: SubmitIn) -> Story:
+    """Check the required fields and consent, then move a draft to submitted."""
+    story = get_story(session=session, actor=actor, story_id=story_id)
+    require_story_writer(actor, story.site_id)
+    _require_status(story, StoryStatus.draft, "submitted")
+    version = data.version
+    if data.consent_level is not None:
+        version = _set_consent(session, actor, story, data.consent_level, version)
+    problems = missing_for_submit(story)
+    if problems:
+        session.rollback()
+        raise InvalidInput("The story is not ready to submit.", problems=problems)
+    _write(session, story, version, {"status": StoryStatus.submitted, "submitted_at": utcnow()})
+    record_event(
+        session=session,
+        actor=actor.user,
+        action="story.submit",
+        entity="story",
+        entity_id=story.id,
+        details={"consent_level": story.consent_level},
+    )
+    session.commit()
+    session.refresh(story)
+    return story
+
+
+def withdraw_story(*, session: Session, actor: Actor, story_id: int, data: VersionIn) -> Story:
+    """Withdraw a draft or submitted story: it stays in the bank but is no longer used."""
+    story = get_story(session=session, actor=actor, story_id=story_id)
+    require_story_writer(actor, story.site_id)
+    if story.status == StoryStatus.withdrawn:
+        raise Conflict("This story has already been withdrawn.", code="already_withdrawn")
+    _write(
+        session, story, data.version, {"status": StoryStatus.withdrawn, "withdrawn_at": utcnow()}
+    )
+    record_event(
+        session=session,
+        actor=actor.user,
+        action="story.withdraw",
+        entity="story",
+        entity_id=story.id,
+        details={"reason": data.reason} if data.reason else {},
+    )
+    session.commit()
+    session.refresh(story)
+    return story
+
+
+def get_story(*, session: Session, actor: Actor, story_id: int) -> Story:
+    """One story the actor may read; NotFound otherwise (existence is not revealed)."""
+    story = session.get(Story, story_id)
+    if story is None or story.erased_at is not None or not can_read_story(actor, story):
+        raise NotFound(f"There is no story with id {story_id} that you can see.")
+    return story
+
+
+def list_stories(
+    *, session: Session, actor: Actor, filters: StoryFilters, offset: int = 0, limit: int = 25
+) -> tuple[int, list[Story]]:
+    """Stories the actor may read, filtered and sorted, with the total that matched."""
+    query = select(Story).where(readable_stories(actor), col(Story.erased_at).is_(None))
+    for name in ("site_id", "status", "perspective", "contact_route", "story_type", "author_id"):
+        value = getattr(filters, name)
+        if value is not None:
+            query = query.where(getattr(Story, name) == value)
+    if filters.date_from:
+        query = query.where(col(Story.change_date) >= filters.date_from)
+    if filters.date_to:
+        query = query.where(col(Story.change_date) <= filters.date_to)
+    for term in (filters.q or "").split()[:10]:
+        query = query.where(
+            or_(
+                *(
+                    func.lower(getattr(Story, name)).contains(term.lower(), autoescape=True)
+                    for name in SEARCHABLE
+                )
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    order = SORTS.get(filters.sort, SORTS["-updated_at"])
+    rows = session.exec(query.order_by(order, col(Story.id).desc()).offset(offset).limit(limit))
+    return total, list(rows.all())
+
+
+def missing_for_submit(story: Story) -> list[FieldProblem]:
+    """Each required field that is still empty, and a missing consent, as problems."""
+    problems = [
+        FieldProblem(name, f"{name.replace('_', ' ').capitalize()} is needed before submitting.")
+        for name in SUBMIT_REQUIRED
+        if getattr(story, name) in (None, "")
+    ]
+    if story.consent_level is None:
+        problems.append(
+            FieldProblem(
+                "consent_level",
+                "Record the person's consent (how far their story may be shared) "
+                "before submitting.",
+            )
+        )
+    return problems
+
+
+def to_public(*, session: Session, stories: list[Story]) -> list[StoryPublic]:
+    """Shape stories for the API: site and author names and confirmed codes, in 3 queries."""
+    ids = [s.id for s in stories]
+    sites = dict(
+        session.exec(
+            select(Site.id, Site.name).where(col(Site.id).in_({s.site_id for s in stories}))
+        ).all()
+    )
+    authors = dict(
+        session.exec(
+            select(User.id, User.display_name).where(
+                col(User.id).in_({s.author_id for s in stories})
+            )
+        ).all()
+    )
+    codes = confirmed_codes(session=session, story_ids=ids)
+    return [
+        StoryPublic.model_validate(
+            {
+                **story.model_dump(),
+                "site_name": sites.get(story.site_id, ""),
+                "author_name": authors.get(story.author_id, ""),
+                "codes": codes.get(story.id, []),
+            }
+        )
+        for story in stories
+    ]
+
+
+def confirmed_codes(*, session: Session, story_ids: list[int | None]) -> dict[int, list[CodeRef]]:
+    """The distinct confirmed codes of each story, outcomes first then themes."""
+    rows = session.exec(
+        select(Coding.story_id, Code.key, Code.kind, Code.label, Code.number, Code.sort_order)
+        .join(Code, col(Code.id) == Coding.code_id)
+        .where(col(Coding.story_id).in_(story_ids))
+        .distinct()
+        .order_by(col(Coding.story_id), col(Code.kind), col(Code.sort_order))
+    ).all()
+    result: dict[int, list[CodeRef]] = defaultdict(list)
+    for story_id, key, kind, label, number, _order in rows:
+        result[story_id].append(CodeRef(key=key, kind=kind, label=label, number=number))
+    return result
+
+
+def label(value: str | None) -> str:
+    """A person-readable label for a stored choice value."""
+    return LABELS.get(value or "", value or "")
+
+
+def _set_consent(
+    session: Session, actor: Actor, story: Story, level: ConsentLevel, version: int
+) -> int:
+    previous = story.consent_level
+    _write(
+        session,
+        story,
+        version,
+        {
+            "consent_level": level.value,
+            "consent_recorded_by_id": actor.id,
+            "consent_recorded_at": utcnow(),
+        },
+    )
+    record_event(
+        session=session,
+        actor=actor.user,
+        action="story.consent",
+        entity="story",
+        entity_id=story.id,
+        details={"from": previous, "to": level.value},
+    )
+    return version + 1
+
+
+def _write(session: Session, story: Story, version: int, values: dict[str, Any]) -> None:
+    """Write values with an optimistic lock: only if the row is still at `version`."""
+    result = session.execute(
+        update(Story)
+        .where(col(Story.id) == story.id, col(Story.version) == version)
+        .values(**values, version=version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise Conflict(
+            "Someone else changed this story after you opened it. Reload it to see their "
+            "changes, then make yours again.",
+            code="stale_version",
+        )
+    session.expire(story)
+
+
+def _require_status(story: Story, status: StoryStatus, verb: str) -> None:
+    if story.status != status:
+        raise Conflict(
+            f"Only a {status.value} story can be {verb}; this one is {story.status}.",
+            code="wrong_status",
+        )
+
+
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn enum members into their stored strings and None lists into empty ones."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "community_solutions" and value is None:
+            value = []
+        elif name in SEARCHABLE and value is None:
+            value = ""
+        out[name] = getattr(value, "value", value)
+    return out
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (str(v) if v is not None and not isinstance(v, str | list | int) else v)
+        for k, v in values.items()
+    }

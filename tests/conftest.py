@@ -1,0 +1,169 @@
+"""Test fixtures: a fresh, migrated database per test on SQLite and (when configured)
+PostgreSQL, the real app on it, and builders for the things tests need."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from api.app import create_app
+from storybank import migrate
+from storybank.codebook import load_codebook
+from storybank.config import Settings
+from storybank.db import make_engine
+
+POSTGRES_URL = os.environ.get("STORYBANK_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+_RUN_ID = uuid.uuid4().hex[:8]
+_counter = itertools.count()
+
+
+def _admin_engine() -> Engine:
+    assert POSTGRES_URL
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database="postgres")
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    assert POSTGRES_URL
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def _prepare(engine: Engine) -> None:
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        load_codebook(session=session, actor=None)
+
+
+class DatabaseFactory:
+    """Makes throw-away databases from a migrated template, one per test."""
+
+    def __init__(self, backend: str, workdir: Path) -> None:
+        self.backend = backend
+        self.workdir = workdir
+        self.template: str | None = None
+        self.created: list[str] = []
+
+    def _template(self) -> str:
+        if self.template is None:
+            if self.backend == "sqlite":
+                path = self.workdir / "template.db"
+                engine = make_engine(f"sqlite:///{path}")
+                _prepare(engine)
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                engine.dispose()
+                self.template = str(path)
+            else:
+                name = f"sbtest_{_RUN_ID}_template"
+                with _admin_engine().connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                engine = make_engine(_pg_url(name))
+                _prepare(engine)
+                engine.dispose()
+                self.template = name
+                self.created.append(name)
+        return self.template
+
+    def new_url(self, migrated: bool = True) -> str:
+        """A URL of a new database: migrated to head with the codebook, or empty."""
+        n = next(_counter)
+        if self.backend == "sqlite":
+            path = self.workdir / f"test_{n}.db"
+            if migrated:
+                shutil.copyfile(self._template(), path)
+            return f"sqlite:///{path}"
+        name = f"sbtest_{_RUN_ID}_{n}"
+        template = f' TEMPLATE "{self._template()}" STRATEGY FILE_COPY' if migrated else ""
+        with _admin_engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
+        self.created.append(name)
+        return _pg_url(name)
+
+    def drop(self, url: str) -> None:
+        """Drop a database made by new_url (PostgreSQL) or delete its file (SQLite)."""
+        parsed = make_url(url)
+        if self.backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+            return
+        with _admin_engine().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        self.created.remove(str(parsed.database))
+
+    def drop_all(self) -> None:
+        if self.backend == "postgres":
+            with _admin_engine().connect() as conn:
+                for name in list(reversed(self.created)):
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_factory(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DatabaseFactory]:
+    """One factory per backend for the whole run; every database it made is dropped."""
+    factory = DatabaseFactory(request.param, tmp_path_factory.mktemp(f"db-{request.param}"))
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture
+def backend(db_factory: DatabaseFactory) -> str:
+    """'sqlite' or 'postgres'."""
+    return db_factory.backend
+
+
+@pytest.fixture
+def database_url(db_factory: DatabaseFactory) -> Iterator[str]:
+    """A fresh database at the latest migration, with the codebook loaded."""
+    url = db_factory.new_url()
+    yield url
+    db_factory.drop(url)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        environment="test",
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough",
+        log_level="WARNING",
+        login_max_failures=3,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine):  # type: ignore[no-untyped-def]
+    return create_app(settings=settings, engine=engine)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as client:
+        yield client
