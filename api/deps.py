@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from storybank.access import Actor
+from storybank.access import Actor, require_role
 from storybank.accounts import resolve_api_token, resolve_session
 from storybank.config import Settings
-from storybank.errors import Unauthorised
+from storybank.errors import Forbidden, Unauthorised
+from storybank.models import Role
 
 SESSION_COOKIE = "storybank_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -59,14 +62,46 @@ def optional_actor(request: Request, session: SessionDep, settings: SettingsDep)
     return actor
 
 
-def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
-    """The signed-in actor; 401 if nobody is signed in."""
+def current_actor(
+    request: Request, actor: Annotated[Actor | None, Depends(optional_actor)]
+) -> Actor:
+    """The signed-in actor; 401 if nobody is signed in.
+
+    A JSON request that changes data and is authenticated by the session cookie (a
+    browser) must also carry the session's CSRF token in the X-CSRF-Token header.
+    """
     if actor is None:
         raise Unauthorised(
             "Sign in first: send 'Authorization: Bearer <token>' or log in at /login."
         )
+    login = getattr(request.state, "login_session", None)
+    if (
+        request.method not in SAFE_METHODS
+        and login is not None
+        and request.url.path.startswith("/api/")
+    ):
+        sent = request.headers.get("x-csrf-token", "")
+        if not secrets.compare_digest(sent, login.csrf_token):
+            raise Forbidden(
+                "Missing or wrong X-CSRF-Token header. Browser sessions must send it; "
+                "scripts should use an API token instead.",
+                code="csrf_failed",
+            )
     return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+def require_roles(*roles: str) -> Callable[[Actor], Actor]:
+    """A dependency that lets through only actors holding one of the roles."""
+
+    def dependency(actor: CurrentActor) -> Actor:
+        require_role(actor, *roles)
+        return actor
+
+    return dependency
+
+
+AdminActor = Annotated[Actor, Depends(require_roles(Role.admin))]

@@ -374,3 +374,31 @@ def resolve_api_token(*, session: Session, raw: str) -> Actor | None:
 def token_is_live(token: ApiToken, now: datetime | None = None) -> bool:
     """Whether a token can still be used."""
     return token.revoked_at is None and token.expires_at > (now or utcnow())
+
+
+@dataclass
+class UserSummary:
+    """A user with their roles and site ids, for admin lists."""
+
+    user: User
+    roles: list[str]
+    site_ids: list[int]
+
+
+def list_users(*, session: Session) -> list[UserSummary]:
+    """Every user with roles and sites, in two queries."""
+    users = session.exec(select(User).order_by(col(User.id))).all()
+    roles: dict[int, list[str]] = {}
+    for user_id, role in session.exec(select(UserRole.user_id, UserRole.role)).all():
+        roles.setdefault(user_id, []).append(role)
+    sites: dict[int, list[int]] = {}
+    for user_id, site_id in session.exec(select(UserSite.user_id, UserSite.site_id)).all():
+        sites.setdefault(user_id, []).append(site_id)
+    return [
+        UserSummary(
+            user=u,
+            roles=sorted(roles.get(u.id or 0, [])),
+            site_ids=sorted(sites.get(u.id or 0, [])),
+        )
+        for u in users
+    ]

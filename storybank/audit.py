@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -64,26 +66,54 @@ def list_events(
     *, session: Session, filters: AuditFilters, offset: int = 0, limit: int = 100
 ) -> tuple[int, list[tuple[AuditEvent, AuditChange | None, str | None]]]:
     """Audit events newest first, with their before/after values and the actor's name."""
-    query = select(AuditEvent)
+    conditions: list[Any] = []
     if filters.actor_id is not None:
-        query = query.where(AuditEvent.actor_id == filters.actor_id)
-    if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
-    if filters.entity:
-        query = query.where(AuditEvent.entity == filters.entity)
-    if filters.entity_id:
-        query = query.where(AuditEvent.entity_id == filters.entity_id)
+        conditions.append(col(AuditEvent.actor_id) == filters.actor_id)
+    for name in ("action", "entity", "entity_id"):
+        if value := getattr(filters, name):
+            conditions.append(getattr(AuditEvent, name) == value)
     if filters.since:
-        query = query.where(AuditEvent.at >= filters.since)
+        conditions.append(col(AuditEvent.at) >= filters.since)
     if filters.until:
-        query = query.where(AuditEvent.at <= filters.until)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        conditions.append(col(AuditEvent.at) <= filters.until)
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
     rows = session.exec(
-        query.add_columns(AuditChange, User.display_name)
+        select(AuditEvent, AuditChange, User.display_name)
         .outerjoin(AuditChange, col(AuditChange.event_id) == AuditEvent.id)
         .outerjoin(User, col(User.id) == AuditEvent.actor_id)
+        .where(*conditions)
         .order_by(col(AuditEvent.id).desc())
         .offset(offset)
         .limit(limit)
     ).all()
     return total, [(event, change, name) for event, change, name in rows]
+
+
+AUDIT_COLUMNS = ("id", "at", "actor_id", "actor", "action", "entity", "entity_id", "details")
+
+
+def audit_rows(
+    *, session: Session, filters: AuditFilters, page_size: int = 500
+) -> Iterator[list[str]]:
+    """Every matching event as CSV cells, newest first, fetched a page at a time.
+
+    Before/after values of edits are not exported: they may hold story text, which must
+    stay erasable.
+    """
+    offset = 0
+    while True:
+        _, rows = list_events(session=session, filters=filters, offset=offset, limit=page_size)
+        for event, _change, name in rows:
+            yield [
+                str(event.id),
+                event.at.isoformat(),
+                str(event.actor_id or ""),
+                name or "",
+                event.action,
+                event.entity,
+                event.entity_id,
+                json.dumps(event.details, sort_keys=True),
+            ]
+        if len(rows) < page_size:
+            return
+        offset += page_size

@@ -1,0 +1,79 @@
+"""The signed-in person: who am I, and my personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentActor, SessionDep
+from storybank import accounts
+
+router = APIRouter(tags=["account"])
+
+
+class MePublic(BaseModel):
+    """The signed-in person."""
+
+    id: int
+    email: str
+    display_name: str
+    roles: list[str]
+    site_ids: list[int]
+
+
+class TokenIn(BaseModel):
+    """A new token's name and lifetime."""
+
+    name: str = Field(min_length=1, max_length=80)
+    days: int = Field(default=90, ge=1, le=366)
+
+
+class TokenPublic(BaseModel):
+    """A token as listed (never the secret)."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class NewTokenPublic(TokenPublic):
+    """A token just created: `token` is shown this once and never again."""
+
+    token: str
+
+
+@router.get("/me", summary="Who am I: roles and sites")
+def read_me(actor: CurrentActor) -> MePublic:
+    return MePublic(
+        id=actor.id,
+        email=actor.user.email,
+        display_name=actor.user.display_name,
+        roles=sorted(actor.roles),
+        site_ids=sorted(actor.site_ids),
+    )
+
+
+@router.get("/tokens", summary="My API tokens")
+def list_tokens(session: SessionDep, actor: CurrentActor) -> list[TokenPublic]:
+    tokens = accounts.list_api_tokens(session=session, actor=actor)
+    return [TokenPublic.model_validate(t.model_dump()) for t in tokens]
+
+
+@router.post("/tokens", status_code=201, summary="Create an API token (shown once)")
+def create_token(data: TokenIn, session: SessionDep, actor: CurrentActor) -> NewTokenPublic:
+    raw, token = accounts.create_api_token(
+        session=session, actor=actor, name=data.name, days=data.days
+    )
+    return NewTokenPublic.model_validate({**token.model_dump(), "token": raw})
+
+
+@router.delete("/tokens/{token_id}", summary="Revoke an API token")
+def revoke_token(token_id: int, session: SessionDep, actor: CurrentActor) -> TokenPublic:
+    token = accounts.revoke_api_token(session=session, actor=actor, token_id=token_id)
+    return TokenPublic.model_validate(token.model_dump())

@@ -1,0 +1,123 @@
+"""Admin: browse, filter and export the append-only audit log (read-only by design)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from api.deps import AdminActor, SessionDep
+from storybank.audit import AUDIT_COLUMNS, AuditFilters, audit_rows, list_events
+
+router = APIRouter(prefix="/audit", tags=["admin"])
+
+
+class AuditEventPublic(BaseModel):
+    """One audit event with the before/after values of an edit, if kept."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor: str | None
+    action: str
+    entity: str
+    entity_id: str
+    details: dict[str, Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditPage(BaseModel):
+    """A page of the audit log with the total that matched."""
+
+    total: int
+    offset: int
+    limit: int
+    items: list[AuditEventPublic]
+
+
+def _filters(
+    actor_id: int | None,
+    action: str | None,
+    entity: str | None,
+    entity_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> AuditFilters:
+    return AuditFilters(
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        since=since,
+        until=until,
+    )
+
+
+Text = Annotated[str | None, Query(max_length=64)]
+
+
+@router.get("", summary="Browse the audit log, newest first (admin)")
+def browse_audit(
+    session: SessionDep,
+    actor: AdminActor,
+    actor_id: int | None = None,
+    action: Text = None,
+    entity: Text = None,
+    entity_id: Text = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> AuditPage:
+    filters = _filters(actor_id, action, entity, entity_id, since, until)
+    total, rows = list_events(session=session, filters=filters, offset=offset, limit=limit)
+    items = [
+        AuditEventPublic.model_validate(
+            {
+                **event.model_dump(),
+                "actor": name,
+                "before": change.before if change else None,
+                "after": change.after if change else None,
+            }
+        )
+        for event, change, name in rows
+    ]
+    return AuditPage(total=total, offset=offset, limit=limit, items=items)
+
+
+@router.get("/export.csv", summary="Export the filtered audit log as CSV (admin)")
+def export_audit(
+    session: SessionDep,
+    actor: AdminActor,
+    actor_id: int | None = None,
+    action: Text = None,
+    entity: Text = None,
+    entity_id: Text = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> StreamingResponse:
+    filters = _filters(actor_id, action, entity, entity_id, since, until)
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(AUDIT_COLUMNS)
+        for row in audit_rows(session=session, filters=filters):
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="storybank-audit.csv"'},
+    )
