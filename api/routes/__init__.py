@@ -1,5 +1,13 @@
 """Every JSON router, in the order they appear in the API docs."""
 
-from api.routes import codebook, sites, stories
+from api.routes import account, audit, codebook, privacy, sites, stories, users
 
-ROUTERS = [stories.router, codebook.router, sites.router]
+ROUTERS = [
+    stories.router,
+    codebook.router,
+    sites.router,
+    account.router,
+    users.router,
+    audit.router,
+    privacy.router,
+]
