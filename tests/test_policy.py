@@ -1,0 +1,197 @@
+"""Every route the app registers, checked for every role (and no login) against one
+policy table. A new route without a row here fails the first test, so nothing ships
+unprotected.
+
+Allowed means the request was not refused (not 401/403/404, no redirect to /login);
+denied means it was (401 or 403, 404 for things the person may not see, or a redirect
+to the login page for pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from starlette.routing import Mount
+
+from storybank.accounts import create_api_token
+from tests.builders import actor_for, make_site, make_story, make_user, token_headers
+
+ANON = "anonymous"
+ROLES = ["staff", "reviewer", "panel_member", "facilitator", "evaluator", "admin"]
+EVERYONE = {ANON, *ROLES}
+SIGNED_IN = set(ROLES)
+SITE_READERS = {"staff", "reviewer", "facilitator", "evaluator", "admin"}
+WRITERS = {"staff", "admin"}
+ADMIN = {"admin"}
+
+
+@dataclass
+class World:
+    """The objects a route is tried against: one site everyone works in."""
+
+    site_id: int
+    story_id: int
+    draft_id: int
+    user_id: int
+    token_id: int
+    erasable_id: int
+
+
+@dataclass
+class Rule:
+    allowed: set[str]
+    body: Callable[[World], Any] | None = None
+    path_params: Callable[[World], dict[str, Any]] | None = None
+    files: Callable[[World], Any] | None = None
+
+
+def _story(w: World) -> dict[str, Any]:
+    return {"story_id": w.story_id}
+
+
+def _draft(w: World) -> dict[str, Any]:
+    return {"story_id": w.draft_id}
+
+
+POLICY: dict[tuple[str, str], Rule] = {
+    ("GET", "/"): Rule(EVERYONE),
+    ("GET", "/openapi.json"): Rule(EVERYONE),
+    ("GET", "/docs"): Rule(EVERYONE),
+    ("GET", "/api/v1/stories"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/stories"): Rule(WRITERS, body=lambda w: {"site_id": w.site_id}),
+    ("GET", "/api/v1/stories/{story_id}"): Rule(SITE_READERS, path_params=_story),
+    ("PATCH", "/api/v1/stories/{story_id}"): Rule(
+        WRITERS, path_params=_draft, body=lambda w: {"version": 1, "title": "Edited"}
+    ),
+    ("PUT", "/api/v1/stories/{story_id}/consent"): Rule(
+        WRITERS, path_params=_draft, body=lambda w: {"version": 1, "level": "site_only"}
+    ),
+    ("POST", "/api/v1/stories/{story_id}/submit"): Rule(
+        WRITERS, path_params=_draft, body=lambda w: {"version": 1, "consent_level": "site_only"}
+    ),
+    ("POST", "/api/v1/stories/{story_id}/withdraw"): Rule(
+        WRITERS, path_params=_story, body=lambda w: {"version": 1}
+    ),
+    ("GET", "/api/v1/codebook"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/sites"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/sites"): Rule(ADMIN, body=lambda w: {"name": "New site"}),
+    ("GET", "/api/v1/me"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/tokens"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/tokens"): Rule(SIGNED_IN, body=lambda w: {"name": "script"}),
+    # A spare token of the staff user: its owner and admins may revoke it.
+    ("DELETE", "/api/v1/tokens/{token_id}"): Rule(
+        WRITERS, path_params=lambda w: {"token_id": w.token_id}
+    ),
+    ("GET", "/api/v1/users"): Rule(ADMIN),
+    ("POST", "/api/v1/users"): Rule(
+        ADMIN,
+        body=lambda w: {
+            "email": "someone.new@example.org",
+            "display_name": "Someone",
+            "roles": ["staff"],
+            "password": "long enough password",
+        },
+    ),
+    ("PATCH", "/api/v1/users/{user_id}"): Rule(
+        ADMIN, path_params=lambda w: {"user_id": w.user_id}, body=lambda w: {"is_active": True}
+    ),
+    ("POST", "/api/v1/users/{user_id}/password"): Rule(
+        ADMIN,
+        path_params=lambda w: {"user_id": w.user_id},
+        body=lambda w: {"password": "another long password"},
+    ),
+    ("GET", "/api/v1/audit"): Rule(ADMIN),
+    ("GET", "/api/v1/audit/export.csv"): Rule(ADMIN),
+    ("GET", "/api/v1/privacy/stories/{story_id}"): Rule(ADMIN, path_params=_story),
+    ("GET", "/api/v1/privacy/users/{user_id}"): Rule(
+        ADMIN, path_params=lambda w: {"user_id": w.user_id}
+    ),
+    ("POST", "/api/v1/privacy/stories/{story_id}/erase"): Rule(
+        ADMIN,
+        path_params=lambda w: {"story_id": w.erasable_id},
+        body=lambda w: {"reason": "policy test"},
+    ),
+    ("GET", "/api/v1/privacy/retention"): Rule(ADMIN),
+}
+
+
+def registered_routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    routes = set()
+    for route in app.routes:
+        if isinstance(route, Mount):
+            continue  # static files: public by design
+        for method in getattr(route, "methods", None) or []:
+            if method not in ("HEAD", "OPTIONS"):
+                routes.add((method, route.path))
+    return routes
+
+
+def test_every_registered_route_has_a_policy_row(app):
+    routes = registered_routes(app)
+    missing = sorted(routes - set(POLICY))
+    stale = sorted(set(POLICY) - routes)
+    assert not missing, f"routes with no policy row (add them to POLICY): {missing}"
+    assert not stale, f"policy rows for routes that no longer exist: {stale}"
+
+
+def test_every_api_route_needs_a_login_unless_the_table_says_so(app):
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/"):
+            for method in route.methods:
+                assert ANON not in POLICY[(method, route.path)].allowed, route.path
+
+
+@pytest.fixture
+def world(session):
+    site = make_site(session, "Policy site")
+    users = {
+        role: make_user(session, roles=[role], sites=[site], name=f"{role} person")
+        for role in ROLES
+    }
+    story = make_story(session, site=site, author=users["staff"], title="Shared story")
+    draft = make_story(
+        session,
+        site=site,
+        author=users["staff"],
+        title="A draft",
+        status="draft",
+        consent_level=None,
+    )
+    erasable = make_story(session, site=site, author=users["staff"], title="To erase")
+    headers = {role: token_headers(session, user) for role, user in users.items()}
+    headers[ANON] = {}
+    _, spare = create_api_token(
+        session=session, actor=actor_for(session, users["staff"]), name="spare"
+    )
+    objects = World(site.id, story.id, draft.id, users["reviewer"].id, spare.id, erasable.id)
+    return objects, headers
+
+
+def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.is_redirect and "/login" in response.headers.get("location", "")
+
+
+@pytest.mark.parametrize("identity", sorted(EVERYONE))
+def test_each_identity_gets_exactly_what_the_policy_allows(identity, app, client, world):
+    objects, headers = world
+    wrong = []
+    for (method, path), rule in sorted(POLICY.items()):
+        params = rule.path_params(objects) if rule.path_params else {}
+        url = path.format(**params)
+        kwargs: dict[str, Any] = {"headers": headers[identity], "follow_redirects": False}
+        if rule.body:
+            kwargs["json"] = rule.body(objects)
+        response = client.request(method, url, **kwargs)
+        assert response.status_code < 500, (method, url, response.text)
+        allowed = identity in rule.allowed
+        if allowed == _refused(response):
+            wrong.append(
+                f"{method} {url}: {identity} got {response.status_code}, "
+                f"expected {'allowed' if allowed else 'refused'}"
+            )
+    assert not wrong, "\n".join(wrong)
