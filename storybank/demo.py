@@ -31,6 +31,7 @@ from storybank.models import (
     User,
     UserRole,
     UserSite,
+    require_id,
     utcnow,
 )
 from storybank.sites import ensure_site
@@ -173,7 +174,7 @@ def _demo_story(session: Session, data: dict[str, Any], sites: dict[str, Any]) -
     status = data.get("status", "submitted")
     story = Story(
         site_id=site.id,
-        author_id=author.id,
+        author_id=require_id(author),
         title=data["title"],
         perspective=data["perspective"],
         contact_route=data["contact_route"],
@@ -210,9 +211,9 @@ def _demo_codings(
     for key in keys:
         session.add(
             Coding(
-                story_id=story.id,
-                code_id=codes[key].id,
-                coder_id=coder.id,
+                story_id=require_id(story),
+                code_id=require_id(codes[key]),
+                coder_id=require_id(coder),
                 source=CodingSource.manual,
                 created_at=story.created_at,
             )

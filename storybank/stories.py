@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor, can_read_story, readable_stories, require_story_writer
@@ -35,7 +36,7 @@ from storybank.models import (
 from storybank.sites import get_site
 
 SEARCHABLE = ("title", *TEXT_FIELDS)
-SORTS = {
+SORTS: dict[str, Any] = {
     "-updated_at": col(Story.updated_at).desc(),
     "-created_at": col(Story.created_at).desc(),
     "created_at": col(Story.created_at).asc(),
@@ -245,7 +246,7 @@ def to_public(*, session: Session, stories: list[Story]) -> list[StoryPublic]:
                 **story.model_dump(),
                 "site_name": sites.get(story.site_id, ""),
                 "author_name": authors.get(story.author_id, ""),
-                "codes": codes.get(story.id, []),
+                "codes": codes.get(story.id or 0, []),
             }
         )
         for story in stories
@@ -254,8 +255,10 @@ def to_public(*, session: Session, stories: list[Story]) -> list[StoryPublic]:
 
 def confirmed_codes(*, session: Session, story_ids: list[int | None]) -> dict[int, list[CodeRef]]:
     """The distinct confirmed codes of each story, outcomes first then themes."""
-    rows = session.exec(
-        select(Coding.story_id, Code.key, Code.kind, Code.label, Code.number, Code.sort_order)
+    rows = session.execute(
+        sa_select(  # type: ignore[call-overload]
+            Coding.story_id, Code.key, Code.kind, Code.label, Code.number, Code.sort_order
+        )
         .join(Code, col(Code.id) == Coding.code_id)
         .where(col(Coding.story_id).in_(story_ids))
         .distinct()

@@ -1,7 +1,7 @@
 """All tables and their schemas; import models from here."""
 
 from storybank.models.audit import AuditChange, AuditEvent
-from storybank.models.base import NAMING_CONVENTION, UTCDateTime, metadata, utcnow
+from storybank.models.base import NAMING_CONVENTION, UTCDateTime, metadata, require_id, utcnow
 from storybank.models.codebook import Code, CodeKind, CodePublic, Coding, CodingSource
 from storybank.models.people import (
     ApiToken,
@@ -71,5 +71,6 @@ __all__ = [
     "UserSite",
     "VersionIn",
     "metadata",
+    "require_id",
     "utcnow",
 ]

@@ -43,3 +43,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def require_id(row: Any) -> int:
+    """The primary key of a row that has been flushed (never None by then)."""
+    identity = row.id
+    if identity is None:
+        raise ValueError(f"{type(row).__name__} has no id yet; flush the session first")
+    return int(identity)
