@@ -1,6 +1,6 @@
 """Every JSON router, in the order they appear in the API docs."""
 
-from api.routes import account, audit, codebook, privacy, sites, stories, users
+from api.routes import account, audit, codebook, privacy, register, sites, stories, users
 
 ROUTERS = [
     stories.router,
@@ -10,4 +10,5 @@ ROUTERS = [
     users.router,
     audit.router,
     privacy.router,
+    register.router,
 ]

@@ -1,0 +1,147 @@
+"""The story register: import a CSV or XLSX file (or only check it), export it as a download."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel
+
+from api.deps import CurrentActor, SessionDep, SettingsDep, require_roles
+from api.errors import error_body
+from storybank.access import Actor
+from storybank.models import ContactRoute, Perspective, Role, StoryStatus, StoryType
+from storybank.register import exporter
+from storybank.register.importer import ImportRejected, ImportReport, check_import, import_stories
+from storybank.stories import StoryFilters
+
+router = APIRouter(tags=["register"])
+# Only story writers may import; checked before the upload is looked at.
+ImporterActor = Annotated[Actor, Depends(require_roles(Role.staff))]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportProblemPublic(BaseModel):
+    """One bad cell: the spreadsheet row (the header is row 1), the column and the problem."""
+
+    row: int
+    column: str
+    message: str
+
+
+class ImportReportPublic(BaseModel):
+    """What an import (or a dry run) found and, for a real import, the stories it wrote."""
+
+    dry_run: bool
+    format: str
+    rows: int
+    good_rows: int
+    problems: list[ImportProblemPublic]
+    ignored_columns: list[str]
+    created_story_ids: list[int]
+
+
+def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
+    return ImportReportPublic(
+        dry_run=dry_run,
+        format=report.format,
+        rows=report.rows,
+        good_rows=report.good_rows,
+        problems=[ImportProblemPublic(**vars(problem)) for problem in report.problems],
+        ignored_columns=report.ignored_columns,
+        created_story_ids=report.created_story_ids,
+    )
+
+
+@router.post(
+    "/imports",
+    response_model=ImportReportPublic,
+    summary="Import stories from a CSV or XLSX register; dry_run=true only checks every row",
+    responses={
+        413: {"description": "The file is larger, or has more rows, than the import limits."},
+        415: {"description": "The file is neither CSV (UTF-8) nor XLSX."},
+        422: {"description": "Bad rows: nothing was written; `report` lists every problem."},
+    },
+)
+def import_register(
+    file: UploadFile,
+    session: SessionDep,
+    actor: ImporterActor,
+    settings: SettingsDep,
+    dry_run: bool = False,
+) -> ImportReportPublic | JSONResponse:
+    content = file.file.read(settings.max_import_bytes + 1)
+    name = file.filename or ""
+    if dry_run:
+        report = check_import(
+            session=session, actor=actor, filename=name, content=content, settings=settings
+        )
+        return _public(report, dry_run=True)
+    try:
+        report = import_stories(
+            session=session, actor=actor, filename=name, content=content, settings=settings
+        )
+    except ImportRejected as rejected:
+        body = error_body(
+            rejected.code,
+            rejected.message,
+            [{"field": p.field, "message": p.message} for p in rejected.problems],
+        )
+        assert rejected.report is not None
+        body["report"] = _public(rejected.report, dry_run=False).model_dump()
+        return JSONResponse(body, status_code=422)
+    return _public(report, dry_run=False)
+
+
+def story_filters(
+    site_id: int | None = None,
+    status: StoryStatus | None = None,
+    perspective: Perspective | None = None,
+    contact_route: ContactRoute | None = None,
+    story_type: StoryType | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    sort: Annotated[str, Query(pattern="^-?(updated_at|created_at|change_date|title)$")] = (
+        "-updated_at"
+    ),
+) -> StoryFilters:
+    """The story list filters, read from the query string (the same as GET /stories)."""
+    return StoryFilters(
+        site_id=site_id,
+        status=status,
+        perspective=perspective,
+        contact_route=contact_route,
+        story_type=story_type,
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+        sort=sort,
+    )
+
+
+FiltersDep = Annotated[StoryFilters, Depends(story_filters)]
+
+
+def _download(chunks: Iterator[bytes], format: str, media_type: str) -> StreamingResponse:
+    filename = exporter.register_filename(format)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(chunks, media_type=media_type, headers=headers)
+
+
+@router.get("/exports/stories.csv", summary="Download the story register you may read, as CSV")
+def export_csv(session: SessionDep, actor: CurrentActor, filters: FiltersDep) -> StreamingResponse:
+    exporter.record_export(session=session, actor=actor, filters=filters, format="csv")
+    rows = exporter.export_register(session=session, actor=actor, filters=filters)
+    return _download(exporter.csv_chunks(rows), "csv", "text/csv; charset=utf-8")
+
+
+@router.get("/exports/stories.xlsx", summary="Download the story register you may read, as XLSX")
+def export_xlsx(session: SessionDep, actor: CurrentActor, filters: FiltersDep) -> StreamingResponse:
+    exporter.record_export(session=session, actor=actor, filters=filters, format="xlsx")
+    codes = exporter.codebook_for_export(session=session)
+    rows = exporter.export_register(session=session, actor=actor, filters=filters)
+    return _download(exporter.xlsx_chunks(rows, codes=codes), "xlsx", XLSX_TYPE)

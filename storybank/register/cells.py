@@ -1,0 +1,108 @@
+"""Turning register cells (CSV text or XLSX values) into story values, one column kind each."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from storybank.register.columns import Column, choice_value, choices_hint
+
+# The exporter puts an apostrophe before CSV text starting with these, so a spreadsheet
+# does not run it as a formula; reading strips it again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+LIST_SEPARATORS = re.compile(r"[;,]")
+SOLUTION_SEPARATORS = re.compile(r"[;\n\r]")
+
+
+class CellProblem(ValueError):
+    """A cell that cannot be read as its column's kind; the message says how to fix it."""
+
+
+def cell_text(value: Any) -> str:
+    """A cell as stripped text ('' for an empty cell)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        text = text[1:]
+    return text
+
+
+def read_date(value: Any) -> date | None:
+    """A date from a date cell, YYYY-MM-DD or DD/MM/YYYY."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellProblem(f"{_shown(text)} is not a date; write it as YYYY-MM-DD or DD/MM/YYYY.")
+
+
+def read_money(value: Any) -> Decimal | None:
+    """An amount in pounds; '£', ',' and spaces are allowed."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+    else:
+        text = re.sub(r"[£,\s]", "", cell_text(value))
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise CellProblem(f"{_shown(cell_text(value))} is not an amount of money, e.g. £126.50.")
+    return amount
+
+
+def read_choice(column: Column, value: Any) -> str | None:
+    """The stored value of a choice cell, given as the value or its label."""
+    text = cell_text(value)
+    if not text:
+        return None
+    found = choice_value(column, text)
+    if found is None:
+        raise CellProblem(f"{_shown(text)} is not one of: {choices_hint(column)}.")
+    return found
+
+
+def read_solutions(value: Any) -> list[str] | None:
+    """Community solutions separated by ';' or new lines."""
+    parts = [part.strip() for part in SOLUTION_SEPARATORS.split(cell_text(value))]
+    return [part for part in parts if part] or None
+
+
+def read_outcomes(value: Any) -> list[int]:
+    """CLS outcome numbers (1-6) separated by ';' or ','."""
+    numbers: list[int] = []
+    for part in _parts(value):
+        if not part.isdigit() or not 1 <= int(part) <= 6:
+            raise CellProblem(f"{_shown(part)} is not a CLS outcome number (1 to 6).")
+        numbers.append(int(part))
+    return list(dict.fromkeys(numbers))
+
+
+def read_keys(value: Any) -> list[str]:
+    """Theme keys separated by ';' or ','; checked against the codebook by the importer."""
+    return list(dict.fromkeys(part.lower() for part in _parts(value)))
+
+
+def _parts(value: Any) -> list[str]:
+    return [part.strip() for part in LIST_SEPARATORS.split(cell_text(value)) if part.strip()]
+
+
+def _shown(text: str) -> str:
+    """A short quote of the input for a message (never a long piece of story text)."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")

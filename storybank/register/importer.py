@@ -1,0 +1,287 @@
+"""Importing the story register: check every row, then write all of them or none."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from sqlmodel import Session
+
+from storybank.access import Actor, require_role
+from storybank.audit import record_event
+from storybank.config import Settings, get_settings
+from storybank.errors import FieldProblem, InvalidInput, TooLarge
+from storybank.models import Coding, CodingSource, Role, Story, StoryStatus, utcnow
+from storybank.register import cells
+from storybank.register.columns import COLUMNS, Column, find_column
+from storybank.register.rows import PlannedStory, RowChecker
+from storybank.register.sheets import Sheet, SheetRow, parse_rows
+
+__all__ = [
+    "ImportProblem",
+    "ImportRejected",
+    "ImportReport",
+    "check_import",
+    "import_stories",
+    "parse_rows",
+]
+
+log = logging.getLogger("storybank.register")
+Progress = Callable[[int, int], None]
+HEADER_ROW = 1
+BATCH_SIZE = 200  # stories inserted per statement
+
+
+@dataclass
+class ImportProblem:
+    """One bad cell: the spreadsheet row (header = 1), the column and what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What a check (or an import) found: every problem and how many rows are good."""
+
+    format: str
+    rows: int
+    good_rows: int
+    problems: list[ImportProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    created_story_ids: list[int] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> int:
+        """How many data rows have at least one problem."""
+        return len({p.row for p in self.problems if p.row > HEADER_ROW})
+
+
+@dataclass
+class ImportRejected(InvalidInput):
+    """An import with bad rows: nothing was written; `report` lists every problem."""
+
+    code: str = "import_rejected"
+    report: ImportReport | None = None
+
+
+def check_import(
+    *,
+    session: Session,
+    actor: Actor,
+    filename: str,
+    content: bytes,
+    settings: Settings | None = None,
+) -> ImportReport:
+    """Check a register file without writing anything: every bad row, and the good count."""
+    report, _ = _examine(session, actor, filename, content, settings or get_settings())
+    session.rollback()
+    return report
+
+
+def import_stories(
+    *,
+    session: Session,
+    actor: Actor,
+    filename: str,
+    content: bytes,
+    progress: Progress | None = None,
+    settings: Settings | None = None,
+) -> ImportReport:
+    """Write every story of a register file in one transaction, or none if any row is bad.
+
+    `progress(done, total)` is called after each story is written.
+    """
+    report, planned = _examine(session, actor, filename, content, settings or get_settings())
+    if report.problems:
+        session.rollback()
+        raise ImportRejected(
+            _rejection(report),
+            problems=[FieldProblem(f"row {p.row}: {p.column}", p.message) for p in report.problems],
+            report=report,
+        )
+    try:
+        now = utcnow()
+        for start in range(0, len(planned), BATCH_SIZE):
+            for story_id in _write_batch(session, actor, planned[start : start + BATCH_SIZE], now):
+                report.created_story_ids.append(story_id)
+                if progress:
+                    progress(len(report.created_story_ids), len(planned))
+        _record_import(session, actor, report, planned, content)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        report.created_story_ids.clear()
+        raise
+    log.info("register import by user %s: %d stories written", actor.id, len(planned))
+    return report
+
+
+def _rejection(report: ImportReport) -> str:
+    rows = f" in {report.bad_rows} row(s)" if report.bad_rows else ""
+    return f"The file has {len(report.problems)} problem(s){rows}; nothing was imported."
+
+
+def _examine(
+    session: Session, actor: Actor, filename: str, content: bytes, settings: Settings
+) -> tuple[ImportReport, list[PlannedStory]]:
+    require_role(actor, Role.staff)
+    if len(content) > settings.max_import_bytes:
+        raise TooLarge(
+            f"The file is larger than the limit of {settings.max_import_bytes:,} bytes. "
+            "Split it into smaller files."
+        )
+    sheet = parse_rows(filename, content, max_rows=settings.max_import_rows)
+    columns, problems, ignored = _read_header(sheet)
+    report = ImportReport(format=sheet.format, rows=len(sheet.rows), good_rows=0)
+    report.problems, report.ignored_columns = problems, ignored
+    if not sheet.rows:
+        report.problems.append(ImportProblem(2, "", "There are no stories below the header row."))
+    if not any(c.name == "site" for c in columns.values()):
+        return report, []
+    checker = RowChecker.load(session, actor)
+    planned: list[PlannedStory] = []
+    for row in sheet.rows:
+        plan, found = checker.check(row.number, _cells_of(columns, row))
+        report.problems.extend(ImportProblem(row.number, name, text) for name, text in found)
+        if plan is not None:
+            planned.append(plan)
+    report.good_rows = len(planned)
+    return report, planned
+
+
+def _read_header(sheet: Sheet) -> tuple[dict[int, Column], list[ImportProblem], list[str]]:
+    """Which column each header names; problems with the header; export-only columns."""
+    columns: dict[int, Column] = {}
+    problems: list[ImportProblem] = []
+    ignored: list[str] = []
+    known = ", ".join(c.name for c in COLUMNS if c.imported)
+    filled = _filled_columns(sheet) if not all(sheet.headers) else set()
+    for index, header in enumerate(sheet.headers):
+        column = find_column(header) if header else None
+        if not header:
+            if index in filled:
+                problems.append(
+                    ImportProblem(
+                        HEADER_ROW,
+                        f"column {get_column_letter(index + 1)}",
+                        "This column has values but no header.",
+                    )
+                )
+        elif column is None:
+            problems.append(
+                ImportProblem(HEADER_ROW, header, f"Unknown column. The columns are: {known}.")
+            )
+        elif column in columns.values():
+            problems.append(ImportProblem(HEADER_ROW, header, "This column appears twice."))
+        elif not column.imported:
+            ignored.append(header)
+        else:
+            columns[index] = column
+    if not any(c.name == "site" for c in columns.values()):
+        problems.append(ImportProblem(HEADER_ROW, "site", "The file needs a site column."))
+    return columns, problems, ignored
+
+
+def _filled_columns(sheet: Sheet) -> set[int]:
+    """The positions of the columns holding at least one value."""
+    return {
+        index
+        for row in sheet.rows
+        for index, cell in enumerate(row.cells)
+        if cells.cell_text(cell) != ""
+    }
+
+
+def _cells_of(columns: dict[int, Column], row: SheetRow) -> dict[str, Any]:
+    return {
+        column.name: row.cells[index] if index < len(row.cells) else None
+        for index, column in columns.items()
+    }
+
+
+def _write_batch(
+    session: Session, actor: Actor, batch: list[PlannedStory], now: datetime
+) -> Iterator[int]:
+    """Insert a batch of stories in one statement, then each one's codings and audit event."""
+    stories = [_new_story(actor, plan, now) for plan in batch]
+    session.add_all(stories)
+    session.flush()
+    for story, plan in zip(stories, batch, strict=True):
+        assert story.id is not None
+        session.add_all(
+            Coding(story_id=story.id, code_id=code, coder_id=actor.id, source=CodingSource.manual)
+            for code in plan.code_ids
+        )
+        record_event(
+            session=session,
+            actor=actor.user,
+            action="story.import",
+            entity="story",
+            entity_id=story.id,
+            details={
+                "site_id": plan.site_id,
+                "author_id": plan.author_id,
+                "status": plan.status,
+                "consent_level": plan.consent_level,
+                "fields": sorted(plan.values),
+                "codes": plan.code_keys,
+                "row": plan.row,
+            },
+            after=_jsonable(plan.values),
+            story_id=story.id,
+        )
+        yield story.id
+
+
+def _new_story(actor: Actor, plan: PlannedStory, now: datetime) -> Story:
+    consented = plan.consent_level is not None
+    return Story(
+        site_id=plan.site_id,
+        author_id=plan.author_id,
+        **plan.values,
+        status=plan.status,
+        consent_level=plan.consent_level,
+        consent_recorded_by_id=actor.id if consented else None,
+        consent_recorded_at=now if consented else None,
+        submitted_at=now if plan.status == StoryStatus.submitted else None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _record_import(
+    session: Session,
+    actor: Actor,
+    report: ImportReport,
+    planned: list[PlannedStory],
+    content: bytes,
+) -> None:
+    digest = hashlib.sha256(content).hexdigest()
+    record_event(
+        session=session,
+        actor=actor.user,
+        action="register.import",
+        entity="register",
+        entity_id=digest[:16],
+        details={
+            "format": report.format,
+            "stories": len(planned),
+            "site_ids": sorted({p.site_id for p in planned}),
+            "sha256": digest,
+        },
+    )
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: str(value) if isinstance(value, date | Decimal) else value
+        for name, value in values.items()
+    }

@@ -1,0 +1,196 @@
+"""Checking one register row: its cells, site, author, story fields, submit rule and codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from storybank.access import Actor, load_actor, require_story_writer
+from storybank.accounts import find_user_by_email
+from storybank.errors import Forbidden
+from storybank.models import Code, CodeKind, Role, Site, Story, StoryFields, StoryStatus
+from storybank.register import cells
+from storybank.register.columns import IMPORTABLE_STATUSES, STORY_FIELDS, Column, Kind, find_column
+from storybank.stories import missing_for_submit
+
+Problems = list[tuple[str, str]]
+
+
+@dataclass
+class PlannedStory:
+    """A good row, ready to be written."""
+
+    row: int
+    site_id: int
+    author_id: int
+    values: dict[str, Any]
+    status: str
+    consent_level: str | None
+    code_ids: list[int]
+    code_keys: list[str]
+
+
+@dataclass
+class RowChecker:
+    """Checks one row at a time against sites, accounts and the codebook loaded once."""
+
+    session: Session
+    actor: Actor
+    sites: dict[str, Site]
+    outcomes: dict[int, Code]
+    themes: dict[str, Code]
+    authors: dict[str, Actor | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, actor: Actor) -> RowChecker:
+        """A checker with the sites and active codes read once."""
+        codes = session.exec(select(Code).where(col(Code.active).is_(True))).all()
+        themes = {c.key.lower(): c for c in codes if c.kind == CodeKind.theme}
+        themes |= {c.label.lower(): c for c in codes if c.kind == CodeKind.theme}
+        return cls(
+            session=session,
+            actor=actor,
+            sites={s.name.strip().lower(): s for s in session.exec(select(Site)).all()},
+            outcomes={c.number: c for c in codes if c.kind == CodeKind.outcome and c.number},
+            themes=themes,
+        )
+
+    def check(self, row: int, raw: dict[str, Any]) -> tuple[PlannedStory | None, Problems]:
+        """The row's story ready to write, or None and every (column, problem) found in it."""
+        problems: Problems = []
+        values = _read_cells(raw, problems)
+        site = self._site(values.get("site"), problems)
+        author = self._author(values.get("author_email"), site, problems)
+        fields = {name: values[name] for name in STORY_FIELDS if values.get(name) is not None}
+        stored = _validated(fields, problems)
+        status = values.get("status") or StoryStatus.submitted.value
+        if status not in IMPORTABLE_STATUSES:
+            problems.append(("status", "Only draft or submitted stories can be imported."))
+        elif status == StoryStatus.submitted:
+            _check_submittable(fields, values.get("consent_level"), problems)
+        codes = self._codes(values.get("outcomes", []), values.get("themes", []), problems)
+        if problems or site is None or author is None or stored is None:
+            return None, problems
+        plan = PlannedStory(
+            row=row,
+            site_id=site.id or 0,
+            author_id=author.id,
+            values=stored,
+            status=status,
+            consent_level=values.get("consent_level"),
+            code_ids=[c.id or 0 for c in codes],
+            code_keys=[c.key for c in codes],
+        )
+        return plan, []
+
+    def _site(self, name: str | None, problems: Problems) -> Site | None:
+        if not name:
+            problems.append(("site", "A site is needed."))
+            return None
+        site = self.sites.get(name.lower())
+        if site is None or site.id is None:
+            problems.append(
+                ("site", f"There is no site called {name!r}. Sites are not created by an import.")
+            )
+            return None
+        try:
+            require_story_writer(self.actor, site.id)
+        except Forbidden as refused:
+            problems.append(("site", f"{site.name}: {refused.message}"))
+            return None
+        return site
+
+    def _author(self, email: str | None, site: Site | None, problems: Problems) -> Actor | None:
+        if not email:
+            return self.actor
+        if email not in self.authors:
+            user = find_user_by_email(session=self.session, email=email)
+            self.authors[email] = (
+                load_actor(session=self.session, user=user)
+                if user is not None and user.is_active
+                else None
+            )
+        author = self.authors[email]
+        if author is None:
+            problems.append(("author_email", f"No active account has the email {email!r}."))
+            return None
+        if site is not None and not author.works_in(site.id or 0, Role.staff):
+            problems.append(
+                ("author_email", f"{email} does not hold the staff role for {site.name}.")
+            )
+            return None
+        return author
+
+    def _codes(self, outcomes: list[int], themes: list[str], problems: Problems) -> list[Code]:
+        found: list[Code] = []
+        for number in outcomes:
+            if number in self.outcomes:
+                found.append(self.outcomes[number])
+            else:
+                problems.append(("outcomes", f"Outcome {number} is not in the codebook."))
+        for key in themes:
+            if key in self.themes:
+                found.append(self.themes[key])
+            else:
+                problems.append(("themes", f"{key!r} is not a theme key of the codebook."))
+        return list({c.id: c for c in found}.values())
+
+
+def _read_cells(raw: dict[str, Any], problems: Problems) -> dict[str, Any]:
+    """Each cell as its column's kind; a cell that cannot be read is a problem."""
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        column = find_column(name)
+        assert column is not None
+        try:
+            values[name] = _read_cell(column, value)
+        except cells.CellProblem as problem:
+            problems.append((name, str(problem)))
+    return values
+
+
+def _read_cell(column: Column, value: Any) -> Any:
+    match column.kind:
+        case Kind.choice:
+            return cells.read_choice(column, value)
+        case Kind.date:
+            return cells.read_date(value)
+        case Kind.money:
+            return cells.read_money(value)
+        case Kind.solutions:
+            return cells.read_solutions(value)
+        case Kind.outcomes:
+            return cells.read_outcomes(value)
+        case Kind.themes:
+            return cells.read_keys(value)
+        case Kind.email:
+            return cells.cell_text(value).lower() or None
+        case _:
+            return cells.cell_text(value) or None
+
+
+def _validated(fields: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
+    """The fields checked by the story schema, in stored form; None if any is bad."""
+    try:
+        checked = StoryFields.model_validate(fields)
+    except ValidationError as error:
+        for item in error.errors():
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append((str(item["loc"][0]), message[:1].upper() + message[1:] + "."))
+        return None
+    return {
+        name: getattr(value, "value", value)
+        for name, value in checked.model_dump(exclude_none=True).items()
+    }
+
+
+def _check_submittable(fields: dict[str, Any], consent: str | None, problems: Problems) -> None:
+    """The submit rule of the story service: required fields and a consent level."""
+    already = {column for column, _ in problems}
+    probe = Story(site_id=0, author_id=0, consent_level=consent, **fields)
+    for missing in missing_for_submit(probe):
+        if missing.field not in already:
+            problems.append((missing.field, missing.message))

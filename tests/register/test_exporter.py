@@ -1,0 +1,276 @@
+"""Exporting the story register: what the actor may read, as CSV and XLSX, and back again."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from sqlmodel import Session, col, select
+
+from storybank.access import Actor
+from storybank.db import make_engine
+from storybank.models import AuditEvent, Code, Coding, Story
+from storybank.register import exporter
+from storybank.register.columns import EXPORTED
+from storybank.register.exporter import export_register, write_csv, write_xlsx
+from storybank.register.importer import import_stories
+from storybank.stories import StoryFilters
+from tests.builders import actor_for, make_site, make_story, make_user
+
+
+def _code(session, key: str) -> Code:
+    return session.exec(select(Code).where(Code.key == key)).one()
+
+
+def _coded(session, story, coder, *keys: str) -> None:
+    for key in keys:
+        session.add(Coding(story_id=story.id, code_id=_code(session, key).id, coder_id=coder.id))
+    session.commit()
+
+
+@pytest.fixture
+def bank(session, somerset, derby, staff, admin):
+    """Stories in two sites: submitted (two consent levels), a draft; some coded."""
+    other = make_user(session, roles=["staff"], sites=[derby], name="Dee Derby")
+    shared = make_story(
+        session,
+        site=somerset,
+        author=staff,
+        title="Joan found the lunch club",
+        community_solutions=["lunch club", "walking group"],
+        weekly_cost_before=Decimal("300.00"),
+        weekly_cost_after=Decimal("174.00"),
+        what_happened='=HYPERLINK("http://x") and more',
+    )
+    _coded(session, shared, admin, "outcome_3", "outcome_1", "community_hub", "reduced_isolation")
+    _coded(session, shared, staff, "outcome_3")  # a second coder: still one outcome 3
+    local = make_story(
+        session, site=somerset, author=staff, title="Site only story", consent_level="site_only"
+    )
+    draft = make_story(
+        session, site=somerset, author=staff, title="A draft", status="draft", consent_level=None
+    )
+    derby_story = make_story(session, site=derby, author=other, title="Derby story")
+    return {"shared": shared, "local": local, "draft": draft, "derby": derby_story}
+
+
+def _rows(session, actor, **filters):
+    return list(export_register(session=session, actor=actor, filters=StoryFilters(**filters)))
+
+
+def test_export_rows_hold_every_column_with_labels_codes_and_cost_change(
+    session, bank, admin_actor
+):
+    rows = {row["title"]: row for row in _rows(session, admin_actor)}
+
+    row = rows["Joan found the lunch club"]
+    assert list(row) == [c.name for c in EXPORTED]
+    assert (row["id"], row["site"], row["region"], row["author"]) == (
+        bank["shared"].id,
+        "Somerset",
+        "South West England",
+        "Sam Staff",
+    )
+    assert row["contact_route"] == "Walked into a community hub"
+    assert row["story_type"] == "Success story"
+    assert row["consent_level"] == "Programme-wide, anonymised"
+    assert row["community_solutions"] == "lunch club; walking group"
+    assert row["change_date"] == date(2026, 3, 14)
+    assert row["weekly_cost_change"] == Decimal("-126.00")
+    assert row["outcomes"] == "1; 3"
+    assert row["themes"] == "community_hub; reduced_isolation"
+    assert rows["A draft"]["status"] == "Draft"
+    assert rows["A draft"]["consent_level"] is None
+    assert rows["Site only story"]["weekly_cost_change"] is None
+
+
+def test_export_reads_the_bank_a_page_at_a_time(session, bank, admin_actor, monkeypatch):
+    pages = []
+    real_list = exporter.list_stories
+
+    def counting_list(**kwargs):
+        pages.append((kwargs["offset"], kwargs["limit"]))
+        return real_list(**kwargs)
+
+    monkeypatch.setattr(exporter, "list_stories", counting_list)
+    rows = list(
+        export_register(
+            session=session, actor=admin_actor, filters=StoryFilters(sort="title"), page_size=3
+        )
+    )
+
+    assert len(rows) == 4
+    assert len({row["id"] for row in rows}) == 4
+    assert pages == [(0, 3), (3, 3)]
+
+
+def test_export_respects_the_filters(session, bank, admin_actor, somerset):
+    titles = {r["title"] for r in _rows(session, admin_actor, site_id=somerset.id, status="draft")}
+
+    assert titles == {"A draft"}
+
+
+def test_staff_of_one_site_do_not_get_another_sites_stories(session, bank, staff_actor):
+    titles = {row["title"] for row in _rows(session, staff_actor)}
+
+    assert titles == {"Joan found the lunch club", "Site only story", "A draft"}
+
+
+def test_evaluators_do_not_get_site_only_stories_or_drafts(session, bank, somerset, derby):
+    evaluator = make_user(session, roles=["evaluator"], sites=[somerset, derby])
+
+    titles = {row["title"] for row in _rows(session, actor_for(session, evaluator))}
+
+    assert titles == {"Joan found the lunch club", "Derby story"}
+
+
+def test_csv_has_a_bom_the_headers_and_guards_against_formulas(
+    tmp_path, session, bank, admin_actor
+):
+    path = tmp_path / "register.csv"
+
+    count = write_csv(_rows(session, admin_actor, sort="title"), path)
+
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert count == 4 and len(table) == 5
+    assert table[0] == [c.header for c in EXPORTED]
+    joan = next(dict(zip(table[0], row, strict=True)) for row in table if "Joan" in row[4])
+    assert joan["what happened"].startswith("'=HYPERLINK")
+    assert joan["weekly cost change"] == "-126.00"
+    assert joan["date of change"] == "2026-03-14"
+
+
+def test_xlsx_has_a_formatted_register_sheet_and_a_codebook_sheet(
+    tmp_path, session, bank, admin_actor
+):
+    path = tmp_path / "register.xlsx"
+    codes = exporter.codebook_for_export(session=session)
+
+    count = write_xlsx(_rows(session, admin_actor, sort="title"), path, codes=codes)
+
+    book = load_workbook(path)
+    assert book.sheetnames == ["Story register", "Codebook"]
+    sheet = book["Story register"]
+    headers = [cell.value for cell in sheet[1]]
+    assert count == 4 and sheet.max_row == 5
+    assert headers == [c.header for c in EXPORTED]
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:W{count + 1}"
+    letter = get_column_letter(headers.index("what happened") + 1)
+    assert sheet.column_dimensions[letter].width == 60
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[4].value.startswith("Joan"))
+    joan = dict(zip(headers, row, strict=True))
+    assert joan["title"].value == "Joan found the lunch club"
+    assert joan["what happened"].data_type == "s"  # text, never a formula
+    assert joan["what happened"].alignment.wrap_text
+    assert joan["date of change"].value == datetime(2026, 3, 14)
+    assert joan["date of change"].is_date
+    assert joan["weekly cost before"].value == 300
+    assert "£" in joan["weekly cost before"].number_format
+    assert isinstance(joan["submitted at"].value, datetime | type(None))
+    codebook = book["Codebook"]
+    assert [c.value for c in codebook[1]] == ["key", "kind", "number", "label", "description"]
+    keys = [row[0].value for row in codebook.iter_rows(min_row=2)]
+    assert keys[:2] == ["outcome_1", "outcome_2"] and "community_hub" in keys
+    assert len(keys) == 26
+
+
+def test_export_to_folder_writes_dated_files_and_audits_the_export(
+    tmp_path, session, bank, admin_actor
+):
+    written = exporter.export_to_folder(
+        session=session,
+        actor=admin_actor,
+        filters=StoryFilters(),
+        formats=["csv", "xlsx"],
+        folder=tmp_path / "out",
+        day=date(2026, 4, 1),
+    )
+
+    assert written == [
+        (tmp_path / "out" / "story-register-20260401.csv", 4),
+        (tmp_path / "out" / "story-register-20260401.xlsx", 4),
+    ]
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "register.export")).all()
+    assert sorted(e.entity_id for e in events) == ["csv", "xlsx"]
+
+
+COMPARED = (
+    "title",
+    "perspective",
+    "contact_route",
+    "what_mattered",
+    "what_happened",
+    "what_changed",
+    "before_cls",
+    "community_solutions",
+    "why_significant",
+    "story_type",
+    "change_date",
+    "weekly_cost_before",
+    "weekly_cost_after",
+    "consent_level",
+    "status",
+)
+
+
+def _snapshot(session: Session) -> list[tuple]:
+    session.expire_all()
+    stories = session.exec(select(Story).order_by(col(Story.title))).all()
+    codes = {
+        story.id: sorted(
+            session.exec(
+                select(Code.key)
+                .join(Coding, col(Coding.code_id) == Code.id)
+                .where(Coding.story_id == story.id)
+                .distinct()
+            ).all()
+        )
+        for story in stories
+    }
+    return [
+        (*(getattr(s, name) for name in COMPARED), codes[s.id], s.site_id is not None)
+        for s in stories
+    ]
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_an_exported_register_imports_again_into_a_fresh_bank(
+    format, tmp_path, db_factory, session, bank, admin_actor
+):
+    path = tmp_path / f"register.{format}"
+    rows = _rows(session, admin_actor, sort="title")
+    (write_csv if format == "csv" else write_xlsx)(rows, path)
+    expected = _snapshot(session)
+
+    url = db_factory.new_url()
+    fresh_engine = make_engine(url)
+    try:
+        with Session(fresh_engine, expire_on_commit=False) as fresh:
+            make_site(fresh, "Somerset")
+            make_site(fresh, "Derby")
+            importer_user = make_user(fresh, roles=["admin"], name="Importer")
+            actor: Actor = actor_for(fresh, importer_user)
+            report = import_stories(
+                session=fresh, actor=actor, filename=path.name, content=path.read_bytes()
+            )
+            assert report.problems == []
+            assert report.ignored_columns == [
+                "id",
+                "region",
+                "author",
+                "weekly cost change",
+                "submitted at",
+            ]
+            assert _snapshot(fresh) == expected
+    finally:
+        fresh_engine.dispose()
+        db_factory.drop(url)
