@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from html import escape
+from fastapi import FastAPI
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
-
-
-def _render_error(request: Request, status: int, message: str, headers: dict[str, str] | None):
-    body = f"<!doctype html><title>storybank</title><h1>Error {status}</h1><p>{escape(message)}</p>"
-    return HTMLResponse(body, status_code=status, headers=headers)
+from web.deps import LoginRequired, login_redirect
+from web.routes import ROUTERS
+from web.templating import render_error
 
 
 def install_web(app: FastAPI) -> None:
-    """Add the page routes and the HTML error renderer to the app."""
-    app.state.render_error = _render_error
-
-    @app.get("/", include_in_schema=False)
-    def home() -> HTMLResponse:
-        return HTMLResponse("<!doctype html><title>storybank</title><h1>storybank</h1>")
+    """Add the page routes, the login redirect and the HTML error renderer to the app."""
+    app.state.render_error = render_error
+    app.add_exception_handler(LoginRequired, login_redirect)
+    for router in ROUTERS:
+        app.include_router(router)

@@ -1,0 +1,136 @@
+"""The story list: filters, search, count, pagination and the empty state."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+
+from tests.builders import make_story, make_user
+from tests.web.pages import log_in, text_of
+
+TITLE = re.compile(r'class="story-card__title"><a href="/stories/\d+">([^<]*)</a>')
+
+
+def _titles(page) -> list[str]:
+    """The story titles on a list page, in order."""
+    return [html.unescape(t) for t in TITLE.findall(page.text)]
+
+
+def test_empty_list_invites_writing_a_story(client, csrf):
+    page = client.get("/stories")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "There are no change stories here yet." in text
+    assert '<a class="button button--primary" href="/stories/new">Write a change story</a>' in (
+        page.text
+    )
+
+
+def test_list_shows_each_story_with_its_details(client, session, somerset, staff, csrf):
+    make_story(
+        session,
+        site=somerset,
+        author=staff,
+        title="Joan found the lunch club",
+        story_type="learning",
+    )
+    text = text_of(client.get("/stories"))
+    assert "Showing 1 of 1 story" in text
+    assert "Joan found the lunch club" in text
+    assert "Site Somerset" in text
+    assert "Date of change 14 March 2026" in text
+    assert "Whose story An individual" in text
+    assert "Submitted" in text
+    assert "Learning" in text, "success/learning shown in words, not only colour"
+
+
+def test_list_paginates_25_at_a_time_keeping_filters(client, session, somerset, staff, csrf):
+    for n in range(30):
+        make_story(session, site=somerset, author=staff, title=f"Hub story {n:02d}")
+    for n in range(3):
+        make_story(session, site=somerset, author=staff, title=f"Draft {n}", status="draft")
+    first = client.get("/stories?status=submitted&sort=title")
+    assert "Showing 1–25 of 30 stories" in text_of(first)  # noqa: RUF001 (an en dash, as shown)
+    assert _titles(first)[0] == "Hub story 00"
+    assert 'href="/stories?status=submitted&amp;sort=title&amp;page=2" rel="next"' in first.text
+    assert 'rel="prev"' not in first.text
+    second = client.get("/stories?status=submitted&sort=title&page=2")
+    assert "Showing 26–30 of 30 stories" in text_of(second)  # noqa: RUF001
+    assert _titles(second) == [f"Hub story {n}" for n in range(25, 30)]
+    assert 'href="/stories?status=submitted&amp;sort=title&amp;page=1" rel="prev"' in second.text
+    assert 'rel="next"' not in second.text
+
+
+def test_list_filters_by_every_field(client, session, somerset, staff, csrf):
+    def story(title, **fields):
+        make_story(session, site=somerset, author=staff, title=title, **fields)
+
+    story("Carer story", perspective="family_carer", contact_route="gp_health")
+    story("Learning story", story_type="learning")
+    story("Old story", change_date="2024-01-10")
+    story("Draft story", status="draft")
+    story("Walking group", what_changed="She joined the walking group on Fridays.")
+    cases = {
+        "perspective=family_carer": ["Carer story"],
+        "contact_route=gp_health": ["Carer story"],
+        "story_type=learning": ["Learning story"],
+        "status=draft": ["Draft story"],
+        "date_to=2024-12-31": ["Old story"],
+        "date_from=2025-01-01&q=walking+group": ["Walking group"],
+        "q=WALKING": ["Walking group"],
+    }
+    for query, expected in cases.items():
+        assert _titles(client.get(f"/stories?{query}")) == expected, query
+
+
+def test_site_filter_offers_only_the_actors_sites(client, session, somerset, derby, staff, csrf):
+    page = client.get("/stories")
+    assert ">Somerset</option>" in page.text
+    assert ">Derby</option>" not in page.text
+
+
+def test_admin_sees_every_site_and_filters_by_one(client, session, somerset, derby, staff):
+    other = make_user(session, roles=["staff"], sites=[derby])
+    make_story(session, site=somerset, author=staff, title="In Somerset")
+    make_story(session, site=derby, author=other, title="In Derby")
+    admin = make_user(session, roles=["admin"])
+    log_in(client, admin)
+    page = client.get("/stories")
+    assert ">Derby</option>" in page.text and ">Somerset</option>" in page.text
+    assert sorted(_titles(page)) == ["In Derby", "In Somerset"]
+    assert _titles(client.get(f"/stories?site_id={derby.id}")) == ["In Derby"]
+
+
+def test_staff_never_see_other_sites_stories_in_the_list(client, session, somerset, derby, csrf):
+    other = make_user(session, roles=["staff"], sites=[derby])
+    make_story(session, site=derby, author=other, title="In Derby")
+    assert _titles(client.get("/stories")) == []
+    assert _titles(client.get(f"/stories?site_id={derby.id}")) == []
+
+
+def test_no_match_explains_and_offers_to_clear_filters(client, session, somerset, staff, csrf):
+    make_story(session, site=somerset, author=staff)
+    text = text_of(client.get("/stories?q=zebra"))
+    assert "No stories match this search." in text
+    assert "clear the search and filters" in text
+
+
+def test_blank_filters_mean_any(client, session, somerset, staff, csrf):
+    make_story(session, site=somerset, author=staff)
+    page = client.get("/stories?site_id=&status=&perspective=&date_from=&q=&page=")
+    assert page.status_code == 200
+    assert "Showing 1 of 1 story" in text_of(page)
+
+
+def test_a_future_date_filter_finds_nothing_but_does_not_fail(client, session, somerset, csrf):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert client.get(f"/stories?date_from={tomorrow}").status_code == 200
+
+
+def test_list_shows_confirmed_outcome_numbers(client, session, somerset, staff, csrf):
+    from tests.web.test_story_page import confirm_codes
+
+    story = make_story(session, site=somerset, author=staff)
+    confirm_codes(session, story, staff, ["outcome_3", "outcome_1", "community_hub"])
+    assert "Outcomes 1 , 3" in text_of(client.get("/stories"))

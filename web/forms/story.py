@@ -1,0 +1,241 @@
+"""The 'write a change story' form: its sections and guidance, and reading it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from storybank.models import (
+    LABELS,
+    SUBMIT_REQUIRED,
+    ContactRoute,
+    Perspective,
+    Story,
+    StoryType,
+)
+
+Options = tuple[tuple[str, str], ...]
+UK_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the story form, with its label and guidance."""
+
+    name: str
+    label: str
+    hint: str
+    kind: str = "text"  # text, textarea, lines, select, radios, date, money, site
+    options: Options = ()
+
+    @property
+    def needed_to_submit(self) -> bool:
+        return self.name in SUBMIT_REQUIRED
+
+    @property
+    def counts_words(self) -> bool:
+        return self.kind == "textarea"
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """A numbered part of the form: one fieldset."""
+
+    number: int
+    title: str
+    intro: str
+    fields: tuple[FormField, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.number}"
+
+
+def _choices(values: Iterable[str]) -> Options:
+    return tuple((value, LABELS[value]) for value in values)
+
+
+NAMES_HINT = "Write the person's first name or initials only."
+SECTIONS: tuple[FormSection, ...] = (
+    FormSection(
+        1,
+        "About the story",
+        "Only the parts marked “needed to submit” must be filled in before you submit. You "
+        "can save a draft at any time and come back to it.",
+        (
+            FormField(
+                "title",
+                "Title",
+                "A few words that sum up the change, for example 'Joan found the lunch club'. "
+                + NAMES_HINT,
+            ),
+            FormField("site_id", "Site", "The site where the change happened.", "site"),
+            FormField(
+                "perspective",
+                "Whose story is this?",
+                "Who the story is about, or whose point of view it is told from.",
+                "select",
+                _choices(p.value for p in Perspective),
+            ),
+            FormField(
+                "contact_route",
+                "How did the person come into contact?",
+                "How they first reached us or the service.",
+                "select",
+                _choices(c.value for c in ContactRoute),
+            ),
+            FormField(
+                "story_type",
+                "Success or learning?",
+                "A learning story is just as welcome as a success: say what did not go well "
+                "and what was learned.",
+                "radios",
+                _choices(t.value for t in StoryType),
+            ),
+            FormField(
+                "change_date",
+                "Date of the change",
+                "Roughly when the change happened, for example 14/03/2026. It cannot be in "
+                "the future.",
+                "date",
+            ),
+        ),
+    ),
+    FormSection(
+        2,
+        "What mattered to the person",
+        "Start from the person, not the service.",
+        (
+            FormField(
+                "what_mattered",
+                "What mattered most to the person?",
+                "What did they say they wanted? Use their own words where you can. " + NAMES_HINT,
+                "textarea",
+            ),
+        ),
+    ),
+    FormSection(
+        3,
+        "What happened",
+        "Tell it in a few sentences.",
+        (
+            FormField(
+                "what_happened",
+                "What happened?",
+                "Who did what, and when? Say who or what helped. A few sentences is enough.",
+                "textarea",
+            ),
+        ),
+    ),
+    FormSection(
+        4,
+        "What changed",
+        "The outcome: what is different now, and for whom.",
+        (
+            FormField(
+                "what_changed",
+                "What changed?",
+                "Be specific: 'she goes to the lunch club every Tuesday' says more than 'she "
+                "is happier'. For a learning story, say what did not go well.",
+                "textarea",
+            ),
+        ),
+    ),
+    FormSection(
+        5,
+        "Before Community Led Support",
+        "How it would have gone under the old way of working.",
+        (
+            FormField(
+                "before_cls",
+                "What would have happened before?",
+                "For example a waiting list, a long assessment, a care home placement, or "
+                "nothing at all until a crisis.",
+                "textarea",
+            ),
+        ),
+    ),
+    FormSection(
+        6,
+        "Who or what helped",
+        "The community solutions that made a difference.",
+        (
+            FormField(
+                "community_solutions",
+                "Community solutions used",
+                "One per line, for example: walking group, befriending scheme, lunch club.",
+                "lines",
+            ),
+        ),
+    ),
+    FormSection(
+        7,
+        "Why this change is significant",
+        "Panels choose stories on this, so it matters most.",
+        (
+            FormField(
+                "why_significant",
+                "Why is this change significant?",
+                "In the storyteller's own words: why does this change matter to them? For a "
+                "learning story, say what was learned.",
+                "textarea",
+            ),
+        ),
+    ),
+    FormSection(
+        8,
+        "Cost of support",
+        "Optional. Only if you know the weekly cost of formal support.",
+        (
+            FormField(
+                "weekly_cost_before",
+                "Weekly cost before (£)",
+                "What formal support cost each week before the change, for example 250.",
+                "money",
+            ),
+            FormField(
+                "weekly_cost_after",
+                "Weekly cost after (£)",
+                "What it costs each week now, for example 124.50. Enter 0 if it stopped.",
+                "money",
+            ),
+        ),
+    ),
+)
+FIELDS: dict[str, FormField] = {field.name: field for s in SECTIONS for field in s.fields}
+STORY_FIELDS = tuple(name for name in FIELDS if name != "site_id")
+FIELD_LABELS: dict[str, str] = {
+    **{name: field.label for name, field in FIELDS.items()},
+    "consent_level": "Consent",
+    "explained": "Confirmation",
+    "version": "Form",
+}
+
+
+def story_payload(form: Mapping[str, str]) -> dict[str, Any]:
+    """The story fields of a posted form, as plain values for StoryCreate/StoryUpdate."""
+    payload: dict[str, Any] = {}
+    for name in STORY_FIELDS:
+        raw = form.get(name, "").strip()
+        if name == "community_solutions":
+            payload[name] = [line.strip() for line in raw.splitlines() if line.strip()]
+        elif name.startswith("weekly_cost"):
+            payload[name] = raw.replace("£", "").replace(",", "").strip() or None
+        elif name == "change_date" and (match := UK_DATE.match(raw)):
+            day, month, year = match.groups()
+            payload[name] = f"{year}-{int(month):02d}-{int(day):02d}"
+        else:
+            payload[name] = raw or None
+    return payload
+
+
+def story_values(story: Story) -> dict[str, str]:
+    """A stored story as the text its form fields show."""
+    values = {name: getattr(story, name) for name in STORY_FIELDS}
+    values["community_solutions"] = "\n".join(story.community_solutions)
+    values["change_date"] = story.change_date.isoformat() if story.change_date else ""
+    values["site_id"] = str(story.site_id)
+    values["version"] = str(story.version)
+    return {name: "" if value is None else str(value) for name, value in values.items()}

@@ -1,0 +1,94 @@
+"""The story list's filter form (read from the query string) and its pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from storybank.models import ContactRoute, Perspective, StoryStatus, StoryType
+from storybank.stories import StoryFilters
+
+PAGE_SIZE = 25
+SORT_OPTIONS = (
+    ("-updated_at", "Recently updated"),
+    ("-change_date", "Date of change, newest first"),
+    ("change_date", "Date of change, oldest first"),
+    ("title", "Title, A to Z"),
+)
+
+
+class StoryListQuery(BaseModel):
+    """The filter form's fields; an empty field means 'any'."""
+
+    site_id: int | None = None
+    status: StoryStatus | None = None
+    perspective: Perspective | None = None
+    contact_route: ContactRoute | None = None
+    story_type: StoryType | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    sort: str | None = Field(default=None, pattern="^-?(updated_at|change_date|title)$")
+    page: int | None = Field(default=None, ge=1, le=100_000)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_any(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @property
+    def page_number(self) -> int:
+        return self.page or 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page_number - 1) * PAGE_SIZE
+
+    def filters(self) -> StoryFilters:
+        """The service's filters for this query."""
+        values = self.model_dump(exclude={"page", "sort"})
+        return StoryFilters(**values, sort=self.sort or "-updated_at")
+
+    def link(self, page: int) -> str:
+        """The list URL for another page, keeping every filter."""
+        chosen = self.model_dump(mode="json", exclude={"page"}, exclude_none=True)
+        return "/stories?" + urlencode({**chosen, "page": page})
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.model_dump(exclude={"page", "sort"}, exclude_none=True))
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Which slice of the matching stories this page shows."""
+
+    total: int
+    shown: int
+    query: StoryListQuery
+
+    @property
+    def first(self) -> int:
+        return self.query.offset + 1 if self.shown else 0
+
+    @property
+    def last(self) -> int:
+        return self.query.offset + self.shown
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def previous_link(self) -> str | None:
+        page = self.query.page_number
+        return self.query.link(page - 1) if page > 1 else None
+
+    @property
+    def next_link(self) -> str | None:
+        more = self.query.offset + PAGE_SIZE < self.total
+        return self.query.link(self.query.page_number + 1) if more else None

@@ -1,0 +1,118 @@
+"""Finding and reading stories, and withdrawing one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from sqlmodel import Session
+from starlette.responses import Response
+
+from api.deps import SessionDep
+from storybank import accounts, stories
+from storybank.access import Actor
+from storybank.errors import Conflict
+from storybank.models import (
+    LABELS,
+    ContactRoute,
+    Perspective,
+    Role,
+    Site,
+    StoryStatus,
+    VersionIn,
+)
+from storybank.sites import list_sites
+from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
+from web.forms.messages import field_errors
+from web.forms.story import FIELDS
+from web.forms.story_filters import SORT_OPTIONS, Pagination, StoryListQuery
+from web.templating import render
+
+router = APIRouter(include_in_schema=False)
+NOTICES = {
+    "submitted": "Thank you. The story has been submitted.",
+    "withdrawn": "The story has been withdrawn.",
+}
+FILTER_CHOICES = {
+    "status": [(s.value, LABELS[s.value]) for s in StoryStatus],
+    "perspective": [(p.value, LABELS[p.value]) for p in Perspective],
+    "contact_route": [(c.value, LABELS[c.value]) for c in ContactRoute],
+    "story_type": [("success", "Success"), ("learning", "Learning")],
+    "sort": list(SORT_OPTIONS),
+}
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/stories", status_code=303)
+
+
+@router.get("/stories")
+def story_list(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    query: Annotated[StoryListQuery, Query()],
+) -> Response:
+    total, found = stories.list_stories(
+        session=session, actor=actor, filters=query.filters(), offset=query.offset
+    )
+    context = {
+        "query": query,
+        "stories": stories.to_public(session=session, stories=found),
+        "pages": Pagination(total=total, shown=len(found), query=query),
+        "sites": visible_sites(session, actor),
+        "choices": FILTER_CHOICES,
+    }
+    return render(request, "stories/list.html", context)
+
+
+@router.get("/stories/{story_id}")
+def story_page(
+    request: Request, session: SessionDep, actor: PageActor, story: ReadableStory
+) -> Response:
+    public = stories.to_public(session=session, stories=[story])[0]
+    recorder = story.consent_recorded_by_id
+    context = {
+        "story": public,
+        "consent_by": accounts.get_user(session=session, user_id=recorder) if recorder else None,
+        "can_edit": actor.works_in(story.site_id, Role.staff),
+        "notices": [text for flag, text in NOTICES.items() if request.query_params.get(flag)],
+        "fields": FIELDS,
+    }
+    return render(request, "stories/detail.html", context)
+
+
+@router.get("/stories/{story_id}/withdraw")
+def withdraw_page(request: Request, actor: PageActor, story: WritableStory) -> Response:
+    return render(request, "stories/withdraw.html", {"story": story, "values": {}, "errors": {}})
+
+
+@router.post("/stories/{story_id}/withdraw")
+def withdraw(
+    request: Request,
+    story_id: int,
+    session: SessionDep,
+    actor: FormActor,
+    story: WritableStory,
+    form: FormValues,
+) -> Response:
+    page = "stories/withdraw.html"
+    context = {"story": story, "values": form, "errors": {}}
+    try:
+        data = VersionIn.model_validate(
+            {"version": form.get("version"), "reason": form.get("reason", "")}
+        )
+        stories.withdraw_story(session=session, actor=actor, story_id=story_id, data=data)
+    except ValidationError as exc:
+        return render(request, page, {**context, "errors": field_errors(exc, form)}, 422)
+    except Conflict as exc:
+        return render(request, page, {**context, "message": exc.message}, 409)
+    return RedirectResponse(f"/stories/{story_id}?withdrawn=1", status_code=303)
+
+
+def visible_sites(session: Session, actor: Actor) -> list[Site]:
+    """The sites the actor works in (every site for admins), for choosing among."""
+    return [s for s in list_sites(session=session) if actor.is_admin or s.id in actor.site_ids]

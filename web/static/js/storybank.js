@@ -1,0 +1,52 @@
+// Small enhancements; every page works without them.
+// - focus the error summary, so screen reader and keyboard users land on the problems;
+// - show a word count under long answers;
+// - warn before leaving a story form with unsaved changes (a lost story is the worst outcome).
+(function () {
+  "use strict";
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) summary.focus();
+  }
+
+  function countWords(text) {
+    var words = text.trim().split(/\s+/);
+    return words[0] === "" ? 0 : words.length;
+  }
+
+  function addWordCounts() {
+    document.querySelectorAll("textarea[data-word-count]").forEach(function (area) {
+      var note = document.createElement("p");
+      note.className = "word-count";
+      note.id = area.id + "-count";
+      area.insertAdjacentElement("afterend", note);
+      function update() {
+        var n = countWords(area.value);
+        note.textContent = n === 1 ? "1 word" : n + " words";
+      }
+      area.addEventListener("input", update);
+      update();
+    });
+  }
+
+  function warnOnUnsavedChanges() {
+    document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+      var changed = false;
+      form.addEventListener("input", function () { changed = true; });
+      form.addEventListener("submit", function () { changed = false; });
+      window.addEventListener("beforeunload", function (event) {
+        if (changed) {
+          event.preventDefault();
+          event.returnValue = "";
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    addWordCounts();
+    warnOnUnsavedChanges();
+  });
+})();

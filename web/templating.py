@@ -1,0 +1,115 @@
+"""The one Jinja2 environment: templates, display filters and the error page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from storybank.access import Actor
+from storybank.models import LABELS, Role
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LOCAL_TIME = ZoneInfo("Europe/London")
+ROLE_LABELS = {
+    Role.staff: "Staff (writes stories)",
+    Role.reviewer: "Reviewer",
+    Role.panel_member: "Panel member",
+    Role.facilitator: "Panel facilitator",
+    Role.evaluator: "Evaluator",
+    Role.admin: "Admin",
+}
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    400: ("Something is wrong with that request", "Go back, check what you entered and try again."),
+    401: ("You need to log in", "Log in, then try again."),
+    403: (
+        "You cannot do this",
+        "Go back and try again. If you think you should be able to do this, ask your admin.",
+    ),
+    404: ("Page not found", "Check the address, or go to the list of stories."),
+    405: ("Page not found", "Check the address, or go to the list of stories."),
+    409: ("This has changed", "Reload the page to see the latest version, then try again."),
+    413: ("That is too much to send at once", "Send less, or split it into several parts."),
+    422: ("Some of what you entered is not valid", "Go back, check it and try again."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+}
+SERVER_ERROR = ("Sorry, something went wrong", "Try again. If it keeps happening, tell your admin.")
+
+
+def _page_context(request: Request) -> dict[str, Any]:
+    """What every page needs: the signed-in actor, their form token, their nav links."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    login = getattr(request.state, "login_session", None)
+    return {
+        "actor": actor,
+        "csrf_token": login.csrf_token if login is not None else "",
+        "show_write_link": actor is not None and may_write_stories(actor),
+    }
+
+
+def may_write_stories(actor: Actor) -> bool:
+    """Whether to offer 'Write a story' (the service still checks each site)."""
+    return actor.is_admin or (Role.staff in actor.roles and bool(actor.site_ids))
+
+
+def label(value: str | None) -> str:
+    """The person-readable label of a stored choice value."""
+    return LABELS.get(value or "", value or "")
+
+
+def money(value: Decimal | None) -> str:
+    """£126 or £126.50; empty for no value."""
+    if value is None:
+        return ""
+    amount = abs(value)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"£{text}"
+
+
+def long_date(value: date | None) -> str:
+    """14 March 2026."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def when(value: datetime | None) -> str:
+    """14 March 2026 at 10:32, in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LOCAL_TIME)
+    return f"{long_date(local.date())} at {local:%H:%M}"
+
+
+templates = Jinja2Templates(directory=TEMPLATES, context_processors=[_page_context])
+templates.env.filters.update(label=label, money=money, long_date=long_date, when=when)
+templates.env.globals.update(role_labels=ROLE_LABELS)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A page; never cached, as pages carry personal data and may be on shared computers."""
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    for header, value in (headers or {}).items():
+        response.headers[header] = value
+    return response
+
+
+def render_error(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None
+) -> Response:
+    """The error page: what went wrong and what to do next (never a stack trace)."""
+    title, next_step = ERROR_PAGES.get(status, SERVER_ERROR)
+    context = {"status": status, "title": title, "message": message, "next_step": next_step}
+    return render(request, "error.html", context, status, headers)
