@@ -55,7 +55,7 @@ class RequestLimits:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _send_413(send, limit)
+            await _send_413(send, limit, scope["path"])
             return
         received = 0
         started = False
@@ -79,27 +79,27 @@ class RequestLimits:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _send_413(send, limit)
+                await _send_413(send, limit, scope["path"])
 
 
-async def _send_413(send: Send, limit: int) -> None:
-    body = json.dumps(
-        error_body(
-            "too_large",
-            f"The request body is larger than the limit of {limit:,} bytes. "
-            "Send less at once (split a large import into several files).",
-        )
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
+async def _send_413(send: Send, limit: int, path: str) -> None:
+    """413 as JSON for the API, as a short page for the web pages."""
+    message = (
+        f"The request body is larger than the limit of {limit:,} bytes. "
+        "Send less at once (split a long text or a large import into parts)."
     )
+    if path.startswith("/api/"):
+        body = json.dumps(error_body("too_large", message)).encode()
+        kind = b"application/json"
+    else:
+        body = (
+            '<!doctype html><html lang="en"><meta charset="utf-8">'
+            "<title>Too large - storybank</title><h1>That was too much to send at once</h1>"
+            f"<p>{message}</p><p>Go back, shorten the text and send it again.</p></html>"
+        ).encode()
+        kind = b"text/html; charset=utf-8"
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

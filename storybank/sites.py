@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storybank.access import Actor
 from storybank.audit import record_event
 from storybank.errors import Conflict, InvalidInput, NotFound
-from storybank.models import Site, User
+from storybank.models import Role, Site, User
 
 
 def list_sites(*, session: Session) -> list[Site]:
@@ -58,3 +59,13 @@ def ensure_site(*, session: Session, name: str, region: str = "") -> Site:
         session.add(site)
         session.flush()
     return site
+
+
+def visible_sites(*, session: Session, actor: Actor) -> list[Site]:
+    """The sites the actor works in or is granted (every site for admins), by name."""
+    return [s for s in list_sites(session=session) if actor.is_admin or s.id in actor.site_ids]
+
+
+def writable_sites(*, session: Session, actor: Actor) -> list[Site]:
+    """The sites the actor may write stories for (staff of the site, or admins)."""
+    return [s for s in list_sites(session=session) if s.id and actor.works_in(s.id, Role.staff)]

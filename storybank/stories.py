@@ -206,10 +206,22 @@ def list_stories(
     return total, list(rows.all())
 
 
+FIELD_NAMES = {
+    "title": "A title",
+    "perspective": "Whose story it is",
+    "contact_route": "How the person came into contact",
+    "what_happened": "What happened",
+    "what_changed": "What changed",
+    "why_significant": "Why this change is significant",
+    "story_type": "Whether it is a success or a learning story",
+    "change_date": "The date of the change",
+}
+
+
 def missing_for_submit(story: Story) -> list[FieldProblem]:
     """Each required field that is still empty, and a missing consent, as problems."""
     problems = [
-        FieldProblem(name, f"{name.replace('_', ' ').capitalize()} is needed before submitting.")
+        FieldProblem(name, f"{FIELD_NAMES[name]} is needed before submitting.")
         for name in SUBMIT_REQUIRED
         if getattr(story, name) in (None, "")
     ]

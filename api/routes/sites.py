@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import CurrentActor, SessionDep
-from storybank.sites import list_sites
+from storybank.sites import visible_sites
 
 router = APIRouter(prefix="/sites", tags=["sites"])
 
@@ -23,6 +23,5 @@ class SitePublic(BaseModel):
 def read_sites(session: SessionDep, actor: CurrentActor) -> list[SitePublic]:
     return [
         SitePublic(id=site.id or 0, name=site.name, region=site.region)
-        for site in list_sites(session=session)
-        if actor.is_admin or site.id in actor.site_ids
+        for site in visible_sites(session=session, actor=actor)
     ]

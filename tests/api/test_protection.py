@@ -70,3 +70,10 @@ def test_development_secret_is_generated_once_and_kept(tmp_path):
     assert len(first) >= 40
     assert Settings(environment="development", data_dir=tmp_path).secret() == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_oversized_form_post_gets_a_page_not_json(client):
+    response = client.post("/stories/new", data={"what_happened": "x" * 2_000_000})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "too much to send at once" in response.text

@@ -67,7 +67,7 @@ def _account_page(
     **extra: Any,
 ) -> Response:
     context = {
-        "sites": [s for s in list_sites(session=session) if s.id in actor.site_ids],
+        "sites": [s for s in list_sites(session=session) if s.id in actor.site_ids],  # own only
         "roles": sorted(actor.roles),
         "tokens": accounts.list_api_tokens(session=session, actor=actor),
         "is_live": accounts.token_is_live,

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from api.deps import SessionDep
 from storybank import accounts, stories
+from storybank import sites as sites_service
 from storybank.access import Actor
 from storybank.errors import Conflict
 from storybank.models import (
@@ -23,7 +24,6 @@ from storybank.models import (
     StoryStatus,
     VersionIn,
 )
-from storybank.sites import list_sites
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
 from web.forms.messages import field_errors
 from web.forms.story import FIELDS
@@ -115,4 +115,4 @@ def withdraw(
 
 def visible_sites(session: Session, actor: Actor) -> list[Site]:
     """The sites the actor works in (every site for admins), for choosing among."""
-    return [s for s in list_sites(session=session) if actor.is_admin or s.id in actor.site_ids]
+    return sites_service.visible_sites(session=session, actor=actor)

@@ -12,11 +12,12 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import SessionDep
+from storybank import sites as sites_service
 from storybank import stories
 from storybank.access import Actor
 from storybank.errors import Conflict, Forbidden, InvalidInput
-from storybank.models import Role, Site, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn
-from storybank.sites import get_site, list_sites
+from storybank.models import Site, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn
+from storybank.sites import get_site
 from web.deps import FormActor, FormValues, PageActor, WritableStory
 from web.forms.consent import CONSENT_CHOICES, consent_errors
 from web.forms.messages import field_errors, problem_errors
@@ -120,7 +121,7 @@ def submit_story(
 
 def writable_sites(session: Session, actor: Actor) -> list[Site]:
     """The sites the actor may write stories for; Forbidden if there are none."""
-    sites = [s for s in list_sites(session=session) if s.id and actor.works_in(s.id, Role.staff)]
+    sites = sites_service.writable_sites(session=session, actor=actor)
     if not sites:
         raise Forbidden(NO_SITES)
     return sites
