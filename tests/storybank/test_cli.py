@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from storybank.accounts import password_matches
 from storybank.cli import app
-from storybank.config import get_settings
 from storybank.models import User
 from tests.builders import make_site
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(monkeypatch, database_url, tmp_path):
-    monkeypatch.setenv("STORYBANK_DATABASE_URL", database_url)
-    monkeypatch.setenv("STORYBANK_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield tmp_path / "data"
-    get_settings.cache_clear()
 
 
 def invoke(*args: str):
