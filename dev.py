@@ -79,10 +79,16 @@ def serve(argv: list[str]) -> int:
 
 
 def test(argv: list[str]) -> int:
-    """Install the test tools and run lint plus the whole test suite."""
+    """Install the test tools, lint and type-check, then run the whole test suite."""
     ensure_environment("dev")
-    if run([str(BIN / "ruff"), "check", "."]) != 0:
-        return 1
+    checks = [
+        [str(BIN / "ruff"), "check", "."],
+        [str(BIN / "ruff"), "format", "--check", "--quiet", "."],
+        [str(BIN / "mypy"), "storybank", "api", "web", "migrations"],
+    ]
+    for check in checks:
+        if run(check) != 0:
+            return 1
     return run([str(PYTHON), "-m", "pytest", *argv])
 
 
