@@ -28,7 +28,7 @@ PYTHON = BIN / "python"
 def _stamp_for(profile: str) -> str:
     """Hash of everything that decides what gets installed for a profile."""
     digest = hashlib.sha256()
-    for name in (f"requirements/{profile}.txt", "pyproject.toml"):
+    for name in (f"requirements/{profile}.txt", "requirements/bootstrap.txt", "pyproject.toml"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -43,18 +43,28 @@ def ensure_environment(profile: str) -> None:
         print("Creating the virtual environment in .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print(f"Installing locked {profile} requirements (hash-checked) ...", flush=True)
-    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
+    installer = _installer()
     subprocess.run(
-        [*pip, "install", "--require-hashes", "-r", f"requirements/{profile}.txt"],
-        cwd=ROOT,
-        check=True,
+        [*installer, "--require-hashes", "-r", f"requirements/{profile}.txt"], cwd=ROOT, check=True
     )
     subprocess.run(
-        [*pip, "install", "--no-deps", "--no-build-isolation", "-e", "."], cwd=ROOT, check=True
+        [*installer, "--no-deps", "--no-build-isolation", "-e", "."], cwd=ROOT, check=True
     )
     for other in VENV.glob(".storybank-*.stamp"):
         other.unlink()
     stamp_file.write_text(wanted)
+
+
+def _installer() -> list[str]:
+    """uv (hash-pinned in requirements/bootstrap.txt) for speed; pip if uv cannot be had."""
+    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
+    uv = BIN / "uv"
+    if not uv.exists():
+        bootstrap = [*pip, "install", "--require-hashes", "-r", "requirements/bootstrap.txt"]
+        if subprocess.run(bootstrap, cwd=ROOT).returncode != 0:
+            print("uv could not be installed; falling back to pip (slower).", flush=True)
+            return [*pip, "install", "--no-compile"]
+    return [str(uv), "pip", "install", "-q", "--python", str(PYTHON)]
 
 
 def run(args: list[str]) -> int:
@@ -105,7 +115,7 @@ def lock(_: list[str]) -> int:
         "--strip-extras",
         "-q",
     ]
-    for profile in ("base", "dev"):
+    for profile in ("bootstrap", "base", "dev"):
         code = run(
             [
                 str(BIN / "pip-compile"),
