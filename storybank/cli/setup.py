@@ -105,13 +105,20 @@ def demo(if_empty: Annotated[bool, typer.Option(help="Skip if any story exists."
 
 @app.command()
 def serve(
-    host: str = "127.0.0.1", port: int = 8000, reload: bool = False, workers: int = 1
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    reload: bool = False,
+    workers: int = 1,
+    forwarded_allow_ips: Annotated[
+        str, typer.Option(help="Proxies trusted for X-Forwarded-For/-Proto (comma-separated).")
+    ] = "127.0.0.1",
 ) -> None:
-    """Serve the web pages and the API with uvicorn."""
+    """Serve the web pages and the API with uvicorn (behind an HTTPS proxy in production)."""
     import uvicorn
 
     uvicorn.run(
         "api.app:create_app",
+        forwarded_allow_ips=forwarded_allow_ips,
         factory=True,
         host=host,
         port=port,
