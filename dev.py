@@ -41,7 +41,9 @@ def ensure_environment(profile: str) -> None:
         return
     if not PYTHON.exists():
         print("Creating the virtual environment in .venv ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        # Seeding pip into a new venv takes seconds; skip it when this python's own pip
+        # can install into the venv (pip >= 22.3 knows --python).
+        venv.EnvBuilder(with_pip=_outer_pip() is None).create(VENV)
     print(f"Installing locked {profile} requirements (hash-checked) ...", flush=True)
     installer = _installer()
     subprocess.run(
@@ -55,16 +57,33 @@ def ensure_environment(profile: str) -> None:
     stamp_file.write_text(wanted)
 
 
+def _outer_pip() -> list[str] | None:
+    """This python's pip aimed at .venv, if it is new enough to do that."""
+    found = subprocess.run(
+        [sys.executable, "-m", "pip", "--version"], capture_output=True, text=True
+    )
+    if found.returncode != 0:
+        return None
+    major, minor = (int(part) for part in found.stdout.split()[1].split(".")[:2])
+    if (major, minor) < (22, 3):
+        return None
+    return [sys.executable, "-m", "pip", "--python", str(PYTHON)]
+
+
 def _installer() -> list[str]:
     """uv (hash-pinned in requirements/bootstrap.txt) for speed; pip if uv cannot be had."""
-    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
+    inner = subprocess.run([str(PYTHON), "-m", "pip", "--version"], capture_output=True)
+    base = [str(PYTHON), "-m", "pip"] if inner.returncode == 0 else _outer_pip()
+    assert base is not None, "the virtual environment has no pip and none can reach it"
+    pip = [*base, "--disable-pip-version-check", "-q"]
     uv = BIN / "uv"
     if not uv.exists():
         bootstrap = [*pip, "install", "--require-hashes", "-r", "requirements/bootstrap.txt"]
         if subprocess.run(bootstrap, cwd=ROOT).returncode != 0:
             print("uv could not be installed; falling back to pip (slower).", flush=True)
             return [*pip, "install", "--no-compile"]
-    return [str(uv), "pip", "install", "-q", "--python", str(PYTHON)]
+    # Compiled bytecode makes every later start faster (some machines never write .pyc).
+    return [str(uv), "pip", "install", "-q", "--compile-bytecode", "--python", str(PYTHON)]
 
 
 def run(args: list[str]) -> int:

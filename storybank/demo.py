@@ -100,7 +100,7 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
         "Demo Coder (evaluation lead)",
         [Role.reviewer],
         list(sites.values()),
-        password=None,
+        password_hash=None,
     )
     codes = {code.key: code for code in session.exec(select(Code)).all()}
     codings = 0
@@ -124,9 +124,12 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
 
 
 def _demo_accounts(session: Session, sites: dict[str, Any]) -> None:
+    # Every demo account has the same documented password, so hash it once (argon2 is
+    # deliberately slow); real accounts each get their own salt.
+    shared_hash = hash_password(DEMO_PASSWORD)
     for local, name, roles, site_names in DEMO_ACCOUNTS:
         chosen = list(sites.values()) if site_names == ["*"] else [sites[n] for n in site_names]
-        _account(session, f"{local}@{DEMO_DOMAIN}", name, roles, chosen, password=DEMO_PASSWORD)
+        _account(session, f"{local}@{DEMO_DOMAIN}", name, roles, chosen, password_hash=shared_hash)
 
 
 def _account(
@@ -135,14 +138,14 @@ def _account(
     name: str,
     roles: list[Role],
     sites: list[Any],
-    password: str | None,
+    password_hash: str | None,
 ) -> User:
     user = find_user_by_email(session=session, email=email)
     if user is None:
         user = User(
             email=email,
             display_name=name,
-            password_hash=hash_password(password) if password else None,
+            password_hash=password_hash,
         )
         session.add(user)
         session.flush()
@@ -161,7 +164,7 @@ def _author(session: Session, label: str, site: Any) -> User:
         label.split("(")[0].strip(),
         [Role.staff],
         [site],
-        password=None,
+        password_hash=None,
     )
 
 

@@ -109,6 +109,20 @@ class DatabaseFactory:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing() -> Iterator[None]:
+    """Real argon2, with light parameters: the production cost (~0.25 s a hash) would
+    dominate a suite that creates hundreds of accounts."""
+    from argon2 import PasswordHasher
+
+    from storybank import accounts
+
+    production = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = production
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def db_factory(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
