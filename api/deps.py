@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -14,7 +15,8 @@ from storybank.access import Actor, require_role
 from storybank.accounts import resolve_api_token, resolve_session
 from storybank.config import Settings
 from storybank.errors import Forbidden, Unauthorised
-from storybank.models import Role
+from storybank.models import ContactRoute, Perspective, Role, StoryStatus, StoryType
+from storybank.stories import StoryFilters
 
 SESSION_COOKIE = "storybank_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -105,3 +107,33 @@ def require_roles(*roles: str) -> Callable[[Actor], Actor]:
 
 
 AdminActor = Annotated[Actor, Depends(require_roles(Role.admin))]
+
+
+def story_filters(
+    site_id: int | None = None,
+    status: StoryStatus | None = None,
+    perspective: Perspective | None = None,
+    contact_route: ContactRoute | None = None,
+    story_type: StoryType | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    sort: Annotated[str, Query(pattern="^-?(updated_at|created_at|change_date|title)$")] = (
+        "-updated_at"
+    ),
+) -> StoryFilters:
+    """The story list filters, read from the query string (the same as GET /stories)."""
+    return StoryFilters(
+        site_id=site_id,
+        status=status,
+        perspective=perspective,
+        contact_route=contact_route,
+        story_type=story_type,
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+        sort=sort,
+    )
+
+
+StoryFiltersDep = Annotated[StoryFilters, Depends(story_filters)]

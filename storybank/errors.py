@@ -75,6 +75,14 @@ class TooLarge(StorybankError):
 
 
 @dataclass
+class UnsupportedFile(StorybankError):
+    """An uploaded file is not of a kind we read (e.g. neither CSV nor XLSX)."""
+
+    code: str = "unsupported_file_type"
+    status: int = 415
+
+
+@dataclass
 class TooManyRequests(StorybankError):
     """Throttled: try again later."""
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi import APIRouter, Depends, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
-from api.deps import CurrentActor, SessionDep, SettingsDep, require_roles
+from api.deps import CurrentActor, SessionDep, SettingsDep, StoryFiltersDep, require_roles
 from api.errors import error_body
 from storybank.access import Actor
-from storybank.models import ContactRoute, Perspective, Role, StoryStatus, StoryType
+from storybank.models import Role
 from storybank.register import exporter
 from storybank.register.importer import ImportRejected, ImportReport, check_import, import_stories
-from storybank.stories import StoryFilters
 
 router = APIRouter(tags=["register"])
 # Only story writers may import; checked before the upload is looked at.
@@ -96,36 +94,6 @@ def import_register(
     return _public(report, dry_run=False)
 
 
-def story_filters(
-    site_id: int | None = None,
-    status: StoryStatus | None = None,
-    perspective: Perspective | None = None,
-    contact_route: ContactRoute | None = None,
-    story_type: StoryType | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    sort: Annotated[str, Query(pattern="^-?(updated_at|created_at|change_date|title)$")] = (
-        "-updated_at"
-    ),
-) -> StoryFilters:
-    """The story list filters, read from the query string (the same as GET /stories)."""
-    return StoryFilters(
-        site_id=site_id,
-        status=status,
-        perspective=perspective,
-        contact_route=contact_route,
-        story_type=story_type,
-        date_from=date_from,
-        date_to=date_to,
-        q=q,
-        sort=sort,
-    )
-
-
-FiltersDep = Annotated[StoryFilters, Depends(story_filters)]
-
-
 def _download(chunks: Iterator[bytes], format: str, media_type: str) -> StreamingResponse:
     filename = exporter.register_filename(format)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -133,14 +101,18 @@ def _download(chunks: Iterator[bytes], format: str, media_type: str) -> Streamin
 
 
 @router.get("/exports/stories.csv", summary="Download the story register you may read, as CSV")
-def export_csv(session: SessionDep, actor: CurrentActor, filters: FiltersDep) -> StreamingResponse:
+def export_csv(
+    session: SessionDep, actor: CurrentActor, filters: StoryFiltersDep
+) -> StreamingResponse:
     exporter.record_export(session=session, actor=actor, filters=filters, format="csv")
     rows = exporter.export_register(session=session, actor=actor, filters=filters)
     return _download(exporter.csv_chunks(rows), "csv", "text/csv; charset=utf-8")
 
 
 @router.get("/exports/stories.xlsx", summary="Download the story register you may read, as XLSX")
-def export_xlsx(session: SessionDep, actor: CurrentActor, filters: FiltersDep) -> StreamingResponse:
+def export_xlsx(
+    session: SessionDep, actor: CurrentActor, filters: StoryFiltersDep
+) -> StreamingResponse:
     exporter.record_export(session=session, actor=actor, filters=filters, format="xlsx")
     codes = exporter.codebook_for_export(session=session)
     rows = exporter.export_register(session=session, actor=actor, filters=filters)

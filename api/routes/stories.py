@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentActor, SessionDep
+from api.deps import CurrentActor, SessionDep, StoryFiltersDep
 from storybank import stories
 from storybank.models import (
     ConsentIn,
-    ContactRoute,
-    Perspective,
     StoryCreate,
     StoryPage,
     StoryPublic,
-    StoryStatus,
-    StoryType,
     StoryUpdate,
     SubmitIn,
     VersionIn,
@@ -39,31 +34,10 @@ def create_story(data: StoryCreate, session: SessionDep, actor: CurrentActor) ->
 def list_stories(
     session: SessionDep,
     actor: CurrentActor,
-    site_id: int | None = None,
-    status: StoryStatus | None = None,
-    perspective: Perspective | None = None,
-    contact_route: ContactRoute | None = None,
-    story_type: StoryType | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    sort: Annotated[str, Query(pattern="^-?(updated_at|created_at|change_date|title)$")] = (
-        "-updated_at"
-    ),
+    filters: StoryFiltersDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> StoryPage:
-    filters = stories.StoryFilters(
-        site_id=site_id,
-        status=status,
-        perspective=perspective,
-        contact_route=contact_route,
-        story_type=story_type,
-        date_from=date_from,
-        date_to=date_to,
-        q=q,
-        sort=sort,
-    )
     total, found = stories.list_stories(
         session=session, actor=actor, filters=filters, offset=offset, limit=limit
     )

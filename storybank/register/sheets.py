@@ -11,19 +11,11 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from storybank.errors import InvalidInput, StorybankError, TooLarge
+from storybank.errors import InvalidInput, TooLarge, UnsupportedFile
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx"}
-
-
-@dataclass
-class UnsupportedFile(StorybankError):
-    """The upload is neither a CSV (UTF-8) nor an XLSX workbook."""
-
-    code: str = "unsupported_file_type"
-    status: int = 415
 
 
 @dataclass

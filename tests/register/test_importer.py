@@ -12,11 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from storybank.config import Settings
-from storybank.errors import Forbidden, InvalidInput, TooLarge
+from storybank.errors import Forbidden, InvalidInput, TooLarge, UnsupportedFile
 from storybank.models import AuditChange, AuditEvent, Code, Coding, Story
 from storybank.register import importer
 from storybank.register.importer import ImportRejected, check_import, import_stories, parse_rows
-from storybank.register.sheets import UnsupportedFile
 from tests.builders import actor_for, make_user
 from tests.register.files import HEADERS, good_row, write_csv_file, write_xlsx_file
 
