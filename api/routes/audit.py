@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
@@ -42,14 +42,18 @@ class AuditPage(BaseModel):
     items: list[AuditEventPublic]
 
 
-def _filters(
-    actor_id: int | None,
-    action: str | None,
-    entity: str | None,
-    entity_id: str | None,
-    since: datetime | None,
-    until: datetime | None,
+Text = Annotated[str | None, Query(max_length=64)]
+
+
+def audit_filters(
+    actor_id: int | None = None,
+    action: Text = None,
+    entity: Text = None,
+    entity_id: Text = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> AuditFilters:
+    """The audit log filters, read from the query string (browse and export alike)."""
     return AuditFilters(
         actor_id=actor_id,
         action=action,
@@ -60,23 +64,17 @@ def _filters(
     )
 
 
-Text = Annotated[str | None, Query(max_length=64)]
+AuditFiltersDep = Annotated[AuditFilters, Depends(audit_filters)]
 
 
 @router.get("", summary="Browse the audit log, newest first (admin)")
 def browse_audit(
     session: SessionDep,
     actor: AdminActor,
-    actor_id: int | None = None,
-    action: Text = None,
-    entity: Text = None,
-    entity_id: Text = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    filters: AuditFiltersDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
-    filters = _filters(actor_id, action, entity, entity_id, since, until)
     total, rows = list_events(session=session, filters=filters, offset=offset, limit=limit)
     items = [
         AuditEventPublic.model_validate(
@@ -96,14 +94,8 @@ def browse_audit(
 def export_audit(
     session: SessionDep,
     actor: AdminActor,
-    actor_id: int | None = None,
-    action: Text = None,
-    entity: Text = None,
-    entity_id: Text = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    filters: AuditFiltersDep,
 ) -> StreamingResponse:
-    filters = _filters(actor_id, action, entity, entity_id, since, until)
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
