@@ -74,6 +74,12 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/stories/{story_id}/submit"): Rule(
         WRITERS, path_params=_draft, form=lambda w: {"version": "1"}
     ),
+    ("GET", "/stories/{story_id}/consent"): Rule(WRITERS, path_params=_story),
+    ("POST", "/stories/{story_id}/consent"): Rule(
+        WRITERS,
+        path_params=_story,
+        form=lambda w: {"version": "1", "consent_level": "site_only", "explained": "yes"},
+    ),
     ("GET", "/stories/{story_id}/withdraw"): Rule(WRITERS, path_params=_story),
     ("POST", "/stories/{story_id}/withdraw"): Rule(
         WRITERS, path_params=_story, form=lambda w: {"version": "1"}
@@ -82,6 +88,46 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/account/tokens"): Rule(SIGNED_IN, form=lambda w: {"name": "t", "days": "7"}),
     ("POST", "/account/tokens/{token_id}/revoke"): Rule(
         WRITERS, path_params=lambda w: {"token_id": w.token_id}
+    ),
+    ("GET", "/admin"): Rule(ADMIN),
+    ("GET", "/admin/users"): Rule(ADMIN),
+    ("POST", "/admin/users"): Rule(
+        ADMIN,
+        form=lambda w: {
+            "email": "page.new@example.org",
+            "display_name": "Someone",
+            "password": "long enough password",
+            "roles": "staff",
+        },
+    ),
+    ("GET", "/admin/users/{user_id}"): Rule(ADMIN, path_params=lambda w: {"user_id": w.user_id}),
+    ("POST", "/admin/users/{user_id}/memberships"): Rule(
+        ADMIN,
+        path_params=lambda w: {"user_id": w.user_id},
+        form=lambda w: {"roles": "reviewer", "site_ids": str(w.site_id)},
+    ),
+    ("POST", "/admin/users/{user_id}/active"): Rule(
+        ADMIN, path_params=lambda w: {"user_id": w.user_id}, form=lambda w: {"active": "true"}
+    ),
+    ("POST", "/admin/users/{user_id}/password"): Rule(
+        ADMIN,
+        path_params=lambda w: {"user_id": w.user_id},
+        form=lambda w: {"password": "another long password"},
+    ),
+    ("GET", "/admin/sites"): Rule(ADMIN),
+    ("POST", "/admin/sites"): Rule(ADMIN, form=lambda w: {"name": "Page site"}),
+    ("GET", "/admin/audit"): Rule(ADMIN),
+    ("GET", "/admin/privacy"): Rule(ADMIN),
+    # Look-ups without a query re-show the page with a message (422): allowed, not refused.
+    ("GET", "/admin/privacy/story"): Rule(ADMIN),
+    ("GET", "/admin/privacy/person"): Rule(ADMIN),
+    ("GET", "/admin/stories/{story_id}/erase"): Rule(
+        ADMIN, path_params=lambda w: {"story_id": w.erasable_id}
+    ),
+    ("POST", "/admin/stories/{story_id}/erase"): Rule(
+        ADMIN,
+        path_params=lambda w: {"story_id": w.erasable_id},
+        form=lambda w: {"reason": "policy test", "understood": "yes"},
     ),
     ("GET", "/docs"): Rule(EVERYONE),
     ("GET", "/api/v1/stories"): Rule(SIGNED_IN),

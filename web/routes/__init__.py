@@ -1,5 +1,25 @@
 """Every page router. Writing comes before reading, so /stories/new is not a story id."""
 
-from web.routes import account, auth, stories, writing
+from web.routes import (
+    account,
+    admin,
+    admin_audit,
+    admin_privacy,
+    admin_users,
+    auth,
+    consent,
+    stories,
+    writing,
+)
 
-ROUTERS = [auth.router, writing.router, stories.router, account.router]
+ROUTERS = [
+    auth.router,
+    writing.router,
+    stories.router,
+    consent.router,
+    account.router,
+    admin.router,
+    admin_users.router,
+    admin_audit.router,
+    admin_privacy.router,
+]

@@ -1,0 +1,252 @@
+"""The admin pages' forms: user roles and sites, audit filters and pages, look-ups, erasing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from storybank.audit import AuditFilters
+from storybank.errors import FieldProblem, InvalidInput
+from storybank.models import AuditChange, AuditEvent, Role
+from web.forms.story import FIELD_LABELS
+from web.templating import LOCAL_TIME, ROLE_LABELS
+
+AUDIT_PAGE_SIZE = 100
+ROLE_OPTIONS = tuple((role.value, ROLE_LABELS[role]) for role in Role)
+USER_LABELS = {
+    "email": "Email address",
+    "display_name": "Name",
+    "password": "Password",
+    "roles": "Roles",
+    "site_ids": "Sites",
+}
+SITE_LABELS = {"name": "Site name", "region": "Region"}
+LOOKUP_LABELS = {"story_id": "Story number", "email": "Email address"}
+ERASE_LABELS = {"reason": "Reason", "understood": "Confirmation"}
+Filter = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """The roles and sites ticked on a user form."""
+
+    roles: list[str]
+    site_ids: list[int]
+
+
+def read_memberships(roles: Iterable[str], site_ids: Iterable[str]) -> Memberships:
+    """The ticked checkboxes as roles and site ids; a site that is not a number is refused."""
+    sites: list[int] = []
+    for value in site_ids:
+        if not _is_number(value.strip()):
+            raise InvalidInput(
+                "Choose sites from the list.",
+                problems=[FieldProblem("site_ids", "Choose sites from the list.")],
+            )
+        sites.append(int(value))
+    return Memberships(roles=sorted(set(roles)), site_ids=sorted(set(sites)))
+
+
+def new_user_errors(form: Mapping[str, str], chosen: Memberships) -> dict[str, str]:
+    """What the 'Add a user' form needs before the account service is asked."""
+    errors: dict[str, str] = {}
+    if not form.get("password"):
+        errors["password"] = "Enter a password for the new account."
+    if not chosen.roles:
+        errors["roles"] = "Choose at least one role."
+    return errors
+
+
+def read_active(value: str | None) -> bool:
+    """The hidden 'active' field of the enable/disable buttons."""
+    if value not in ("true", "false"):
+        raise InvalidInput(
+            "This form could not be read. Go back, reload the page and try again.",
+            problems=[FieldProblem("active", "Use the Enable or Disable button.")],
+        )
+    return value == "true"
+
+
+def story_number(value: str | None) -> int | None:
+    """A story number typed into a look-up form, or None if it is not one."""
+    text = (value or "").strip().lstrip("#")
+    return int(text) if _is_number(text) and int(text) > 0 else None
+
+
+def _is_number(text: str) -> bool:
+    """Plain digits that fit a database id."""
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
+def erase_errors(form: Mapping[str, str]) -> dict[str, str]:
+    """What the erase form needs: a reason, and the box ticked to show it is understood."""
+    errors: dict[str, str] = {}
+    if not form.get("reason", "").strip():
+        errors["reason"] = (
+            "Give the reason for erasing, for example 'erasure request from the person, "
+            "ref 2026-041'."
+        )
+    if form.get("understood") != "yes":
+        errors["understood"] = "Tick the box to confirm you understand this cannot be undone."
+    return errors
+
+
+class AuditQuery(BaseModel):
+    """The audit log's filter form (a GET form); an empty field means 'any'."""
+
+    actor_id: int | None = Field(default=None, ge=1)
+    action: Filter | None = None
+    entity: Filter | None = None
+    entity_id: Filter | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int | None = Field(default=None, ge=1, le=100_000)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_any(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def page_number(self) -> int:
+        return self.page or 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page_number - 1) * AUDIT_PAGE_SIZE
+
+    @property
+    def since(self) -> datetime | None:
+        """The start of the 'from' day in UK time."""
+        return _uk_midnight(self.date_from) if self.date_from else None
+
+    @property
+    def until(self) -> datetime | None:
+        """The last moment of the 'to' day in UK time."""
+        if self.date_to is None:
+            return None
+        return _uk_midnight(self.date_to + timedelta(days=1)) - timedelta(microseconds=1)
+
+    def filters(self) -> AuditFilters:
+        """The service's filters for this query."""
+        chosen = self.model_dump(include={"actor_id", "action", "entity", "entity_id"})
+        return AuditFilters(**chosen, since=self.since, until=self.until)
+
+    def link(self, page: int) -> str:
+        """This page's URL for another page of results, keeping every filter."""
+        chosen = self.model_dump(mode="json", exclude={"page"}, exclude_none=True)
+        return "/admin/audit?" + urlencode({**chosen, "page": page})
+
+    @property
+    def export_link(self) -> str:
+        """The API's CSV export of the same events (dates become UTC times)."""
+        chosen: dict[str, Any] = self.model_dump(
+            include={"actor_id", "action", "entity", "entity_id"}, exclude_none=True
+        )
+        for name, moment in (("since", self.since), ("until", self.until)):
+            if moment is not None:
+                chosen[name] = moment.astimezone(UTC).isoformat()
+        query = urlencode(chosen)
+        return "/api/v1/audit/export.csv" + (f"?{query}" if query else "")
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.model_dump(exclude={"page"}, exclude_none=True))
+
+
+def _uk_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TIME)
+
+
+@dataclass(frozen=True)
+class AuditPages:
+    """Which slice of the matching events this page shows."""
+
+    total: int
+    shown: int
+    query: AuditQuery
+
+    @property
+    def first(self) -> int:
+        return self.query.offset + 1 if self.shown else 0
+
+    @property
+    def last(self) -> int:
+        return self.query.offset + self.shown
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // AUDIT_PAGE_SIZE))
+
+    @property
+    def previous_link(self) -> str | None:
+        page = self.query.page_number
+        return self.query.link(page - 1) if page > 1 else None
+
+    @property
+    def next_link(self) -> str | None:
+        more = self.query.offset + AUDIT_PAGE_SIZE < self.total
+        return self.query.link(self.query.page_number + 1) if more else None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an audited edit: its label, and its value before and after."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One row of the audit page."""
+
+    event: AuditEvent
+    actor_name: str | None
+    details: str
+    changes: list[FieldChange]
+
+
+def audit_lines(
+    rows: Iterable[tuple[AuditEvent, AuditChange | None, str | None]],
+) -> list[AuditLine]:
+    """The service's audit rows, ready to show: compact details and each changed field."""
+    return [
+        AuditLine(event, name, compact(event.details), _changes(change))
+        for event, change, name in rows
+    ]
+
+
+def compact(details: Mapping[str, Any]) -> str:
+    """Details as 'key: value; key: value', lists joined by commas."""
+    return "; ".join(f"{key}: {_shown(value)}" for key, value in sorted(details.items()))
+
+
+def _changes(change: AuditChange | None) -> list[FieldChange]:
+    if change is None:
+        return []
+    names = sorted(set(change.before) | set(change.after))
+    return [
+        FieldChange(
+            FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
+            _shown(change.before.get(name)),
+            _shown(change.after.get(name)),
+        )
+        for name in names
+    ]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value in ("", []):
+        return "(empty)"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
