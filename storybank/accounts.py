@@ -54,12 +54,35 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _password_problems(password: str | None) -> list[FieldProblem]:
+    if password is not None and len(password) < MIN_PASSWORD:
+        return [FieldProblem("password", f"Use at least {MIN_PASSWORD} characters.")]
+    if password is not None and len(password) > 256:
+        return [FieldProblem("password", "Use at most 256 characters.")]
+    return []
+
+
 def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD or len(password) > 256:
-        raise InvalidInput(
-            f"A password needs {MIN_PASSWORD} to 256 characters.",
-            problems=[FieldProblem("password", f"Use at least {MIN_PASSWORD} characters.")],
+    if problems := _password_problems(password):
+        raise InvalidInput(f"A password needs {MIN_PASSWORD} to 256 characters.", problems=problems)
+
+
+def _membership_problems(
+    session: Session, roles: list[str], site_ids: list[int]
+) -> list[FieldProblem]:
+    problems = []
+    if unknown := sorted(set(roles) - {r.value for r in Role}):
+        problems.append(
+            FieldProblem(
+                "roles",
+                f"Unknown role(s) {', '.join(unknown)}; choose from: "
+                f"{', '.join(r.value for r in Role)}.",
+            )
         )
+    found = set(session.exec(select(Site.id).where(col(Site.id).in_(site_ids))).all())
+    if missing := sorted(set(site_ids) - found):
+        problems.append(FieldProblem("site_ids", f"Every site must exist; unknown: {missing}."))
+    return problems
 
 
 def find_user_by_email(*, session: Session, email: str) -> User | None:
@@ -77,21 +100,21 @@ def create_user(
     roles: list[str],
     site_ids: list[int],
 ) -> User:
-    """Add a user with roles and sites; emails are unique."""
+    """Add a user with roles and sites; emails are unique. Every bad field is reported."""
     email = email.strip().lower()
+    problems = []
     if "@" not in email or len(email) > 254:
+        problems.append(FieldProblem("email", "This does not look like an email address."))
+    if not display_name.strip() or len(display_name.strip()) > 120:
+        problems.append(FieldProblem("display_name", "A name of 1 to 120 characters is needed."))
+    problems += _password_problems(password) + _membership_problems(session, roles, site_ids)
+    if problems:
         raise InvalidInput(
-            "Give a valid email address.",
-            problems=[FieldProblem("email", "This does not look like an email address.")],
-        )
-    if not display_name.strip():
-        raise InvalidInput(
-            "Give the person's name.", problems=[FieldProblem("display_name", "A name is needed.")]
+            "The account could not be added: " + "; ".join(p.message for p in problems),
+            problems=problems,
         )
     if find_user_by_email(session=session, email=email):
         raise Conflict(f"There is already an account for {email}.", code="duplicate_email")
-    if password is not None:
-        _check_password(password)
     user = User(
         email=email,
         display_name=display_name.strip()[:120],
@@ -113,23 +136,29 @@ def create_user(
 
 
 def _set_memberships(session: Session, user: User, roles: list[str], site_ids: list[int]) -> None:
-    unknown = sorted(set(roles) - {r.value for r in Role})
-    if unknown:
-        raise InvalidInput(
-            f"Unknown role(s): {', '.join(unknown)}.",
-            problems=[FieldProblem("roles", f"Choose from: {', '.join(r.value for r in Role)}.")],
-        )
-    found = set(session.exec(select(Site.id).where(col(Site.id).in_(site_ids))).all())
-    if missing := sorted(set(site_ids) - found):
-        raise InvalidInput(
-            f"Unknown site id(s): {missing}.",
-            problems=[FieldProblem("site_ids", "Every site must exist.")],
-        )
+    if problems := _membership_problems(session, roles, site_ids):
+        raise InvalidInput("; ".join(p.message for p in problems), problems=problems)
+    if Role.admin not in roles:
+        _keep_an_admin(session, user, "remove the admin role from")
     session.execute(delete(UserRole).where(col(UserRole.user_id) == user.id))
     session.execute(delete(UserSite).where(col(UserSite.user_id) == user.id))
     assert user.id is not None
     session.add_all([UserRole(user_id=user.id, role=r) for r in sorted(set(roles))])
     session.add_all([UserSite(user_id=user.id, site_id=s) for s in sorted(set(site_ids))])
+
+
+def _keep_an_admin(session: Session, user: User, verb: str) -> None:
+    """Refuse a change that would leave no active admin (nobody could manage accounts)."""
+    admins = session.exec(
+        select(UserRole.user_id)
+        .join(User, col(User.id) == UserRole.user_id)
+        .where(UserRole.role == Role.admin, col(User.is_active).is_(True))
+    ).all()
+    if set(admins) == {user.id}:
+        raise Conflict(
+            f"You cannot {verb} the last active admin. Make someone else an admin first.",
+            code="last_admin",
+        )
 
 
 def set_memberships(
@@ -161,6 +190,10 @@ def get_user(*, session: Session, user_id: int) -> User:
 def set_active(*, session: Session, actor: User | None, user_id: int, active: bool) -> User:
     """Disable (ending every session and token) or re-enable an account."""
     user = get_user(session=session, user_id=user_id)
+    if not active and actor is not None and actor.id == user.id:
+        raise Conflict("You cannot disable your own account.", code="self_disable")
+    if not active:
+        _keep_an_admin(session, user, "disable")
     user.is_active = active
     if not active:
         session.execute(delete(LoginSession).where(col(LoginSession.user_id) == user.id))

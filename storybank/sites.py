@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from storybank.access import Actor
 from storybank.audit import record_event
-from storybank.errors import Conflict, InvalidInput, NotFound
+from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from storybank.models import Role, Site, User
 
 
@@ -31,12 +31,17 @@ def find_site_by_name(*, session: Session, name: str) -> Site | None:
 
 def create_site(*, session: Session, actor: User | None, name: str, region: str = "") -> Site:
     """Add a site; names are unique."""
-    name = name.strip()
+    name, region = name.strip(), region.strip()
+    problems = []
     if not name or len(name) > 120:
-        raise InvalidInput("A site needs a name of 1 to 120 characters.")
+        problems.append(FieldProblem("name", "A site needs a name of 1 to 120 characters."))
+    if len(region) > 120:
+        problems.append(FieldProblem("region", "A region has at most 120 characters."))
+    if problems:
+        raise InvalidInput("; ".join(p.message for p in problems), problems=problems)
     if find_site_by_name(session=session, name=name):
-        raise Conflict(f"A site called {name!r} already exists.")
-    site = Site(name=name, region=region.strip())
+        raise Conflict(f"A site called {name!r} already exists.", code="duplicate_site")
+    site = Site(name=name, region=region)
     session.add(site)
     session.flush()
     record_event(

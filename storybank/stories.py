@@ -36,6 +36,10 @@ from storybank.models import (
 from storybank.sites import get_site
 
 SEARCHABLE = ("title", *TEXT_FIELDS)
+STALE_MESSAGE = (
+    "Someone else changed this story after you opened it. Reload it to see their changes, "
+    "then make yours again."
+)
 SORTS: dict[str, Any] = {
     "-updated_at": col(Story.updated_at).desc(),
     "-created_at": col(Story.created_at).desc(),
@@ -113,9 +117,21 @@ def update_draft(*, session: Session, actor: Actor, story_id: int, data: StoryUp
 def record_consent(
     *, session: Session, actor: Actor, story_id: int, level: ConsentLevel, version: int
 ) -> Story:
-    """Record (or change) the consent level the person gave; audited."""
+    """Record (or change) the consent level the person gave; audited.
+
+    A withdrawn story keeps its last level; asking for the level it already has changes
+    nothing (no new version, no audit event), but a stale version is still a Conflict.
+    """
     story = get_story(session=session, actor=actor, story_id=story_id)
     require_story_writer(actor, story.site_id)
+    if story.status == StoryStatus.withdrawn:
+        raise Conflict(
+            "This story has been withdrawn; its consent can no longer change.", code="wrong_status"
+        )
+    if story.version != version:
+        raise Conflict(STALE_MESSAGE, code="stale_version")
+    if story.consent_level == level.value:
+        return story
     _set_consent(session, actor, story, level, version)
     session.commit()
     session.refresh(story)
@@ -321,11 +337,7 @@ def _write(session: Session, story: Story, version: int, values: dict[str, Any])
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise Conflict(
-            "Someone else changed this story after you opened it. Reload it to see their "
-            "changes, then make yours again.",
-            code="stale_version",
-        )
+        raise Conflict(STALE_MESSAGE, code="stale_version")
     session.expire(story)
 
 

@@ -237,3 +237,44 @@ def test_retention_review_lists_only_stories_past_the_period(
     response = client.get("/api/v1/privacy/retention", headers=admin_headers)
     assert response.status_code == 200
     assert [item["id"] for item in response.json()] == [old.id]
+
+
+def test_the_last_active_admin_cannot_be_disabled_or_demoted(client, session, admin, admin_headers):
+    other = make_user(session, roles=["admin"], name="Second Admin")
+    disable_self = client.patch(
+        f"/api/v1/users/{admin.id}", headers=admin_headers, json={"is_active": False}
+    )
+    assert disable_self.status_code == 409
+    assert disable_self.json()["error"]["code"] == "self_disable"
+    assert (
+        client.patch(
+            f"/api/v1/users/{other.id}", headers=admin_headers, json={"is_active": False}
+        ).status_code
+        == 200
+    )
+    demote = client.patch(
+        f"/api/v1/users/{admin.id}", headers=admin_headers, json={"roles": ["staff"]}
+    )
+    assert demote.status_code == 409
+    assert demote.json()["error"]["code"] == "last_admin"
+    assert client.get("/api/v1/me", headers=admin_headers).json()["roles"] == ["admin"]
+
+
+def test_adding_a_user_reports_every_bad_field_at_once(client, session, admin_headers):
+    response = client.post(
+        "/api/v1/users",
+        headers=admin_headers,
+        json={
+            "email": "not-an-email",
+            "display_name": " ",
+            "password": "long enough pw",
+            "roles": ["staff"],
+            "site_ids": [4242],
+        },
+    )
+    assert response.status_code == 422
+    fields = {p["field"] for p in response.json()["error"]["problems"]}
+    assert fields == {"email", "display_name", "site_ids"}
+    assert client.get("/api/v1/users", headers=admin_headers).json()[-1]["email"] != (
+        "not-an-email"
+    )

@@ -331,3 +331,41 @@ def test_codebook_lists_six_outcomes_then_twenty_themes(client, headers):
     assert [c["number"] for c in codes[:6]] == [1, 2, 3, 4, 5, 6]
     assert len([c for c in codes if c["kind"] == "theme"]) == 20
     assert {"community_hub", "learning_from_failure"} <= {c["key"] for c in codes}
+
+
+def test_consent_on_a_withdrawn_story_is_a_conflict_and_same_level_changes_nothing(
+    client, session, headers, somerset
+):
+    story = _draft(client, headers, somerset, **COMPLETE_STORY)
+    first = client.put(
+        f"/api/v1/stories/{story['id']}/consent",
+        headers=headers,
+        json={"level": "site_only", "version": 1},
+    ).json()
+    same = client.put(
+        f"/api/v1/stories/{story['id']}/consent",
+        headers=headers,
+        json={"level": "site_only", "version": first["version"]},
+    )
+    assert same.status_code == 200
+    assert same.json()["version"] == first["version"]
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "story.consent")).all()
+    assert len(events) == 1
+    stale = client.put(
+        f"/api/v1/stories/{story['id']}/consent",
+        headers=headers,
+        json={"level": "site_only", "version": 1},
+    )
+    assert stale.status_code == 409
+    client.post(
+        f"/api/v1/stories/{story['id']}/withdraw",
+        headers=headers,
+        json={"version": first["version"]},
+    )
+    after = client.put(
+        f"/api/v1/stories/{story['id']}/consent",
+        headers=headers,
+        json={"level": "publishable_anonymised", "version": first["version"] + 1},
+    )
+    assert after.status_code == 409
+    assert after.json()["error"]["code"] == "wrong_status"

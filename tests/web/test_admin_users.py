@@ -127,7 +127,7 @@ def test_unknown_site_is_refused_beside_the_sites(client, session, staff, admin_
     form = {"csrf_token": admin_csrf, "roles": "staff", "site_ids": "9999"}
     response = client.post(f"/admin/users/{staff.id}/memberships", data=form)
     assert response.status_code == 422
-    assert "Sites: Every site must exist." in text_of(response)
+    assert "Sites: Every site must exist; unknown: [9999]." in text_of(response)
 
 
 def test_disabled_user_cannot_log_in_until_enabled(client, session, staff, admin, admin_csrf):

@@ -77,7 +77,6 @@ def add_user(
             site_ids=chosen.site_ids,
         )
     except (InvalidInput, Conflict) as exc:
-        session.rollback()  # the service may have added the row before refusing the roles
         errors = _errors(exc, conflict_field="email")
         return _users_page(request, session, errors=errors, status=exc.status, **shown)
     return RedirectResponse(f"/admin/users/{user.id}?created=1", status_code=303)
