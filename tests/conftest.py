@@ -115,12 +115,12 @@ def _quick_password_hashing() -> Iterator[None]:
     dominate a suite that creates hundreds of accounts."""
     from argon2 import PasswordHasher
 
-    from storybank import accounts
+    from storybank.accounts import credentials
 
-    production = accounts._hasher
-    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    production = credentials._hasher
+    credentials._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
-    accounts._hasher = production
+    credentials._hasher = production
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

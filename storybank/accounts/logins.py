@@ -1,0 +1,117 @@
+"""Signing in with throttling, and server-side login sessions."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, or_
+from sqlmodel import Session, col, select
+
+from storybank.access import Actor, load_actor
+from storybank.accounts.credentials import GENERIC_LOGIN_ERROR, _digest, password_matches
+from storybank.accounts.users import find_user_by_email
+from storybank.audit import record_event
+from storybank.config import Settings
+from storybank.errors import InvalidInput, TooManyRequests
+from storybank.models import (
+    LoginAttempt,
+    LoginSession,
+    User,
+    utcnow,
+)
+
+
+def authenticate(
+    *, session: Session, settings: Settings, email: str, password: str, address: str
+) -> User:
+    """Check a login; throttle repeated failures per account and per address (429)."""
+    email = email.strip().lower()[:254]
+    window_start = utcnow() - timedelta(seconds=settings.login_lockout_seconds)
+    session.execute(delete(LoginAttempt).where(col(LoginAttempt.at) < window_start))
+    failures = session.exec(
+        select(func.count()).where(
+            col(LoginAttempt.at) >= window_start,
+            or_(col(LoginAttempt.email) == email, col(LoginAttempt.address) == address),
+        )
+    ).one()
+    if failures >= settings.login_max_failures:
+        session.commit()
+        raise TooManyRequests(
+            "Too many failed logins. Wait a few minutes, then try again.",
+            retry_after=settings.login_lockout_seconds,
+        )
+    user = find_user_by_email(session=session, email=email)
+    if user is None or not user.is_active or not password_matches(user.password_hash, password):
+        session.add(LoginAttempt(email=email, address=address[:64]))
+        record_event(
+            session=session,
+            actor=None,
+            action="auth.login_failed",
+            entity="user",
+            entity_id=user.id if user else "-",
+            details={"address": address[:64]},
+        )
+        session.commit()
+        raise InvalidInput(GENERIC_LOGIN_ERROR, code="login_failed", status=401)
+    return user
+
+
+@dataclass
+class NewSession:
+    """A login session just created: the raw cookie value is only known here."""
+
+    token: str
+    record: LoginSession
+
+
+def start_session(*, session: Session, user: User, previous_token: str | None = None) -> NewSession:
+    """Start a fresh login session (a new id at every login), ending any previous one."""
+    if previous_token:
+        session.execute(delete(LoginSession).where(col(LoginSession.id) == _digest(previous_token)))
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    record = LoginSession(id=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32))
+    user.last_login_at = utcnow()
+    session.add_all([record, user])
+    record_event(session=session, actor=user, action="auth.login", entity="user", entity_id=user.id)
+    session.commit()
+    return NewSession(token=token, record=record)
+
+
+def resolve_session(
+    *, session: Session, settings: Settings, token: str
+) -> tuple[Actor, LoginSession] | None:
+    """The actor behind a session cookie, or None if unknown, idle too long or too old."""
+    record = session.get(LoginSession, _digest(token))
+    if record is None:
+        return None
+    now = utcnow()
+    idle = now - record.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
+    old = now - record.created_at > timedelta(hours=settings.session_max_hours)
+    user = session.get(User, record.user_id)
+    if idle or old or user is None or not user.is_active:
+        session.delete(record)
+        session.commit()
+        return None
+    if now - record.last_seen_at > timedelta(minutes=1):
+        record.last_seen_at = now
+        session.add(record)
+        session.commit()
+    return load_actor(session=session, user=user), record
+
+
+def end_session(*, session: Session, token: str) -> None:
+    """Log out: forget the session."""
+    record = session.get(LoginSession, _digest(token))
+    if record is not None:
+        record_event(
+            session=session,
+            actor=session.get(User, record.user_id),
+            action="auth.logout",
+            entity="user",
+            entity_id=record.user_id,
+        )
+        session.delete(record)
+        session.commit()

@@ -1,0 +1,141 @@
+"""Finding and reading stories: one story, filtered lists, the shape the API returns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from storybank.access import Actor, can_read_story, readable_stories
+from storybank.errors import NotFound
+from storybank.models import (
+    LABELS,
+    TEXT_FIELDS,
+    Code,
+    CodeRef,
+    Coding,
+    Site,
+    Story,
+    StoryPublic,
+    User,
+)
+
+SEARCHABLE = ("title", *TEXT_FIELDS)
+
+
+SORTS: dict[str, Any] = {
+    "-updated_at": col(Story.updated_at).desc(),
+    "-created_at": col(Story.created_at).desc(),
+    "created_at": col(Story.created_at).asc(),
+    "-change_date": col(Story.change_date).desc(),
+    "change_date": col(Story.change_date).asc(),
+    "title": col(Story.title).asc(),
+}
+
+
+@dataclass
+class StoryFilters:
+    """What a story list can be narrowed by."""
+
+    site_id: int | None = None
+    status: str | None = None
+    perspective: str | None = None
+    contact_route: str | None = None
+    story_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = None
+    author_id: int | None = None
+    sort: str = "-updated_at"
+
+
+def get_story(*, session: Session, actor: Actor, story_id: int) -> Story:
+    """One story the actor may read; NotFound otherwise (existence is not revealed)."""
+    story = session.get(Story, story_id)
+    if story is None or story.erased_at is not None or not can_read_story(actor, story):
+        raise NotFound(f"There is no story with id {story_id} that you can see.")
+    return story
+
+
+def list_stories(
+    *, session: Session, actor: Actor, filters: StoryFilters, offset: int = 0, limit: int = 25
+) -> tuple[int, list[Story]]:
+    """Stories the actor may read, filtered and sorted, with the total that matched."""
+    query = select(Story).where(readable_stories(actor), col(Story.erased_at).is_(None))
+    for name in ("site_id", "status", "perspective", "contact_route", "story_type", "author_id"):
+        value = getattr(filters, name)
+        if value is not None:
+            query = query.where(getattr(Story, name) == value)
+    if filters.date_from:
+        query = query.where(col(Story.change_date) >= filters.date_from)
+    if filters.date_to:
+        query = query.where(col(Story.change_date) <= filters.date_to)
+    for term in (filters.q or "").split()[:10]:
+        query = query.where(
+            or_(
+                *(
+                    func.lower(getattr(Story, name)).contains(term.lower(), autoescape=True)
+                    for name in SEARCHABLE
+                )
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    order = SORTS.get(filters.sort, SORTS["-updated_at"])
+    rows = session.exec(query.order_by(order, col(Story.id).desc()).offset(offset).limit(limit))
+    return total, list(rows.all())
+
+
+def to_public(*, session: Session, stories: list[Story]) -> list[StoryPublic]:
+    """Shape stories for the API: site and author names and confirmed codes, in 3 queries."""
+    ids = [s.id for s in stories]
+    sites = dict(
+        session.exec(
+            select(Site.id, Site.name).where(col(Site.id).in_({s.site_id for s in stories}))
+        ).all()
+    )
+    authors = dict(
+        session.exec(
+            select(User.id, User.display_name).where(
+                col(User.id).in_({s.author_id for s in stories})
+            )
+        ).all()
+    )
+    codes = confirmed_codes(session=session, story_ids=ids)
+    return [
+        StoryPublic.model_validate(
+            {
+                **story.model_dump(),
+                "site_name": sites.get(story.site_id, ""),
+                "author_name": authors.get(story.author_id, ""),
+                "codes": codes.get(story.id or 0, []),
+            }
+        )
+        for story in stories
+    ]
+
+
+def confirmed_codes(*, session: Session, story_ids: list[int | None]) -> dict[int, list[CodeRef]]:
+    """The distinct confirmed codes of each story, outcomes first then themes."""
+    rows = session.execute(
+        sa_select(  # type: ignore[call-overload]
+            Coding.story_id, Code.key, Code.kind, Code.label, Code.number, Code.sort_order
+        )
+        .join(Code, col(Code.id) == Coding.code_id)
+        .where(col(Coding.story_id).in_(story_ids))
+        .distinct()
+        .order_by(col(Coding.story_id), col(Code.kind), col(Code.sort_order))
+    ).all()
+    result: dict[int, list[CodeRef]] = defaultdict(list)
+    for story_id, key, kind, label, number, _order in rows:
+        result[story_id].append(CodeRef(key=key, kind=kind, label=label, number=number))
+    return result
+
+
+def label(value: str | None) -> str:
+    """A person-readable label for a stored choice value."""
+    return LABELS.get(value or "", value or "")
