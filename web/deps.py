@@ -12,10 +12,10 @@ from starlette.responses import Response
 
 from api.deps import OptionalActor, SessionDep
 from storybank import stories
-from storybank.access import Actor, require_story_writer
+from storybank.access import Actor, require_role, require_story_writer
 from storybank.config import Settings
 from storybank.errors import Forbidden
-from storybank.models import Story
+from storybank.models import Role, Story
 
 DEFAULT_PAGE = "/stories"
 CSRF_MESSAGE = (
@@ -103,6 +103,22 @@ def form_actor(request: Request, actor: PageActor, form: FormValues) -> Actor:
 
 
 FormActor = Annotated[Actor, Depends(form_actor)]
+
+
+def admin_page_actor(actor: PageActor) -> Actor:
+    """The signed-in actor, if they are an admin; Forbidden (the 403 page) otherwise."""
+    require_role(actor, Role.admin)
+    return actor
+
+
+def admin_form_actor(actor: FormActor) -> Actor:
+    """The admin posting a form whose CSRF token matches their login session."""
+    require_role(actor, Role.admin)
+    return actor
+
+
+AdminPageActor = Annotated[Actor, Depends(admin_page_actor)]
+AdminFormActor = Annotated[Actor, Depends(admin_form_actor)]
 
 
 def readable_story(story_id: int, session: SessionDep, actor: PageActor) -> Story:

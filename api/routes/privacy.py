@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from api.deps import AdminActor, SessionDep, SettingsDep
@@ -38,13 +38,26 @@ class RetentionItem(BaseModel):
 
 
 @router.get("/stories/{story_id}", summary="Everything held about one story (admin)")
-def export_story(story_id: int, session: SessionDep, actor: AdminActor) -> dict[str, Any]:
-    return privacy.export_story_data(session=session, actor=actor, story_id=story_id)
+def export_story(
+    story_id: int, session: SessionDep, actor: AdminActor, response: Response
+) -> dict[str, Any]:
+    data = privacy.export_story_data(session=session, actor=actor, story_id=story_id)
+    _as_download(response, f"storybank-story-{story_id}.json")
+    return data
 
 
 @router.get("/users/{user_id}", summary="Everything held about one person (admin)")
-def export_user(user_id: int, session: SessionDep, actor: AdminActor) -> dict[str, Any]:
-    return privacy.export_user_data(session=session, actor=actor, user_id=user_id)
+def export_user(
+    user_id: int, session: SessionDep, actor: AdminActor, response: Response
+) -> dict[str, Any]:
+    data = privacy.export_user_data(session=session, actor=actor, user_id=user_id)
+    _as_download(response, f"storybank-person-{user_id}.json")
+    return data
+
+
+def _as_download(response: Response, filename: str) -> None:
+    """Browsers save a subject export as a file instead of showing it in a tab."""
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
 
 
 @router.post("/stories/{story_id}/erase", summary="Erase a story's text everywhere (admin)")

@@ -184,6 +184,9 @@ def test_subject_export_and_erasure_leave_a_tombstone_and_no_text(
     )
     exported = client.get(f"/api/v1/privacy/stories/{draft['id']}", headers=admin_headers)
     assert exported.status_code == 200
+    assert exported.headers["content-disposition"] == (
+        f'attachment; filename="storybank-story-{draft["id"]}.json"'
+    )
     data = exported.json()
     assert data["story"]["title"] == "Private title"
     assert [e["action"] for e in data["audit"]] == [

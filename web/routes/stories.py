@@ -34,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 NOTICES = {
     "submitted": "Thank you. The story has been submitted.",
     "withdrawn": "The story has been withdrawn.",
+    "consent_changed": "The consent has been changed.",
 }
 FILTER_CHOICES = {
     "status": [(s.value, LABELS[s.value]) for s in StoryStatus],
