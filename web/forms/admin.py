@@ -164,37 +164,6 @@ def _uk_midnight(day: date) -> datetime:
 
 
 @dataclass(frozen=True)
-class AuditPages:
-    """Which slice of the matching events this page shows."""
-
-    total: int
-    shown: int
-    query: AuditQuery
-
-    @property
-    def first(self) -> int:
-        return self.query.offset + 1 if self.shown else 0
-
-    @property
-    def last(self) -> int:
-        return self.query.offset + self.shown
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // AUDIT_PAGE_SIZE))
-
-    @property
-    def previous_link(self) -> str | None:
-        page = self.query.page_number
-        return self.query.link(page - 1) if page > 1 else None
-
-    @property
-    def next_link(self) -> str | None:
-        more = self.query.offset + AUDIT_PAGE_SIZE < self.total
-        return self.query.link(self.query.page_number + 1) if more else None
-
-
-@dataclass(frozen=True)
 class FieldChange:
     """One field of an audited edit: its label, and its value before and after."""
 

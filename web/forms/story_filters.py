@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -61,34 +60,3 @@ class StoryListQuery(BaseModel):
     @property
     def is_filtered(self) -> bool:
         return bool(self.model_dump(exclude={"page", "sort"}, exclude_none=True))
-
-
-@dataclass(frozen=True)
-class Pagination:
-    """Which slice of the matching stories this page shows."""
-
-    total: int
-    shown: int
-    query: StoryListQuery
-
-    @property
-    def first(self) -> int:
-        return self.query.offset + 1 if self.shown else 0
-
-    @property
-    def last(self) -> int:
-        return self.query.offset + self.shown
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-    @property
-    def previous_link(self) -> str | None:
-        page = self.query.page_number
-        return self.query.link(page - 1) if page > 1 else None
-
-    @property
-    def next_link(self) -> str | None:
-        more = self.query.offset + PAGE_SIZE < self.total
-        return self.query.link(self.query.page_number + 1) if more else None

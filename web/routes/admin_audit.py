@@ -10,7 +10,8 @@ from starlette.responses import Response
 from api.deps import SessionDep
 from storybank import accounts
 from storybank.audit import list_events
-from web.forms.admin import AUDIT_PAGE_SIZE, AuditPages, AuditQuery, audit_lines
+from web.forms.admin import AUDIT_PAGE_SIZE, AuditQuery, audit_lines
+from web.pagination import Pagination
 from web.routes.admin import AdminPageActor
 from web.templating import render
 
@@ -30,7 +31,7 @@ def audit_page(
     context = {
         "query": query,
         "lines": audit_lines(rows),
-        "pages": AuditPages(total=total, shown=len(rows), query=query),
+        "pages": Pagination(total=total, shown=len(rows), query=query, page_size=AUDIT_PAGE_SIZE),
         "users": [summary.user for summary in accounts.list_users(session=session)],
     }
     return render(request, "admin/audit.html", context)

@@ -27,7 +27,8 @@ from storybank.models import (
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
 from web.forms.messages import field_errors
 from web.forms.story import FIELDS
-from web.forms.story_filters import SORT_OPTIONS, Pagination, StoryListQuery
+from web.forms.story_filters import PAGE_SIZE, SORT_OPTIONS, StoryListQuery
+from web.pagination import Pagination
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +64,7 @@ def story_list(
     context = {
         "query": query,
         "stories": stories.to_public(session=session, stories=found),
-        "pages": Pagination(total=total, shown=len(found), query=query),
+        "pages": Pagination(total=total, shown=len(found), query=query, page_size=PAGE_SIZE),
         "sites": visible_sites(session, actor),
         "choices": FILTER_CHOICES,
     }
