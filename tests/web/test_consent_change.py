@@ -57,6 +57,9 @@ def test_consent_page_shows_the_current_level_and_the_choices(client, story, csr
         assert title in text
     assert "Only people who work at Somerset can read the story." in text
     assert "Narrowing the consent takes effect at once" in text
+    assert "The person now agrees that their story may be:" in text
+    assert "Read across the programme, with names removed (as now)" in text
+    assert text.count("(as now)") == 1
     assert f'name="version" value="{story.version}"' in page.text
     assert 'value="programme_anonymised" aria-describedby' in page.text
     assert 'id="field-consent_level" name="consent_level" value="site_only"' in page.text
