@@ -21,6 +21,7 @@ from storybank import migrate
 from storybank.codebook import load_codebook
 from storybank.config import Settings
 from storybank.db import make_engine
+from tests.builders import make_site, make_user, token_headers
 
 POSTGRES_URL = os.environ.get("STORYBANK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
@@ -181,3 +182,26 @@ def app(settings: Settings, engine: Engine):  # type: ignore[no-untyped-def]
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="http://testserver") as client:
         yield client
+
+
+# Shared people and places: a site, a second site, a staff member of the first, their token.
+
+
+@pytest.fixture
+def somerset(session: Session):  # type: ignore[no-untyped-def]
+    return make_site(session, "Somerset")
+
+
+@pytest.fixture
+def derby(session: Session):  # type: ignore[no-untyped-def]
+    return make_site(session, "Derby")
+
+
+@pytest.fixture
+def staff(session: Session, somerset):  # type: ignore[no-untyped-def]
+    return make_user(session, roles=["staff"], sites=[somerset], name="Sam Staff")
+
+
+@pytest.fixture
+def headers(session: Session, staff) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return token_headers(session, staff)

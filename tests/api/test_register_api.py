@@ -13,30 +13,10 @@ from sqlmodel import func, select
 
 from api.app import create_app
 from storybank.models import AuditEvent, Story
-from tests.builders import make_site, make_story, make_user, token_headers
+from tests.builders import make_story, make_user, token_headers
 from tests.register.files import good_row, write_csv_file, write_xlsx_file
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def somerset(session):
-    return make_site(session, "Somerset")
-
-
-@pytest.fixture
-def derby(session):
-    return make_site(session, "Derby")
-
-
-@pytest.fixture
-def staff(session, somerset):
-    return make_user(session, roles=["staff"], sites=[somerset], name="Sam Staff")
-
-
-@pytest.fixture
-def headers(session, staff):
-    return token_headers(session, staff)
 
 
 def _story_count(session) -> int:

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import func, select
 
 from storybank.models import AuditChange, AuditEvent, Story
 from tests.builders import COMPLETE_STORY, make_site, make_story, make_user, token_headers
-
-
-@pytest.fixture
-def somerset(session):
-    return make_site(session, "Somerset")
-
-
-@pytest.fixture
-def staff(session, somerset):
-    return make_user(session, roles=["staff"], sites=[somerset], name="Sam Staff")
-
-
-@pytest.fixture
-def headers(session, staff):
-    return token_headers(session, staff)
 
 
 def _draft(client, headers, site, **fields):

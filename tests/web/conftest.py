@@ -4,23 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import make_site, make_user
 from tests.web.pages import log_in
-
-
-@pytest.fixture
-def somerset(session):
-    return make_site(session, "Somerset")
-
-
-@pytest.fixture
-def derby(session):
-    return make_site(session, "Derby")
-
-
-@pytest.fixture
-def staff(session, somerset):
-    return make_user(session, roles=["staff"], sites=[somerset], name="Sam Staff")
 
 
 @pytest.fixture
