@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storybank.models.people import DEFAULT_UNIT_LEVELS, SITE_LEVEL
 
 Environment = Literal["development", "test", "production"]
 
@@ -37,6 +39,20 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 900
     retention_days: int = 365 * 6
     demo_mode: bool = False
+    unit_levels: tuple[str, ...] = Field(
+        default=DEFAULT_UNIT_LEVELS,
+        description='Levels of the unit tree, lowest first; the lowest is "site".',
+    )
+
+    @field_validator("unit_levels")
+    @classmethod
+    def _sites_at_the_bottom(cls, levels: tuple[str, ...]) -> tuple[str, ...]:
+        if len(levels) < 2 or levels[0] != SITE_LEVEL or len(set(levels)) != len(levels):
+            raise ValueError(
+                'unit_levels lists distinct levels, lowest first, starting with "site" and '
+                'with at least one level above it, e.g. ["site", "region", "programme"].'
+            )
+        return levels
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:

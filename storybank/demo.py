@@ -23,18 +23,19 @@ from storybank.accounts import find_user_by_email, hash_password
 from storybank.audit import record_event
 from storybank.codebook import load_codebook
 from storybank.models import (
+    DEIDENTIFIED_FIELDS,
     Code,
     Coding,
     CodingSource,
+    Grant,
     Role,
     Story,
+    StoryDeidentified,
     User,
-    UserRole,
-    UserSite,
     require_id,
     utcnow,
 )
-from storybank.sites import ensure_site
+from storybank.units import ensure_root, ensure_site
 
 DEMO_PASSWORD = "storybank-demo"
 DEMO_DOMAIN = "demo.storybank.local"
@@ -48,9 +49,9 @@ REGIONS = {
     "Doncaster": "Yorkshire and the Humber",
     "Torbay": "South West England",
 }
-# One account per role; sites are names from REGIONS ("*" = every site).
+# One account per role; units are site or region names from REGIONS ("*" = the programme).
 DEMO_ACCOUNTS = [
-    ("admin", "Ada Admin", [Role.admin], []),
+    ("admin", "Ada Admin", [Role.admin], ["*"]),
     ("staff", "Sam Staff", [Role.staff], ["Somerset", "Derby"]),
     ("reviewer", "Rowan Reviewer", [Role.reviewer], ["Somerset", "Derby", "Leeds"]),
     ("panel", "Pat Panel", [Role.panel_member], ["Somerset"]),
@@ -88,10 +89,11 @@ def has_stories(session: Session) -> bool:
 def load_demo(*, session: Session, progress: Callable[[int], None] | None = None) -> DemoLoad:
     """Load sites, demo accounts and every demo story with its codings (one transaction)."""
     load_codebook(session=session, actor=None)
-    sites = {
+    sites: dict[str, Any] = {
         name: ensure_site(session=session, name=name, region=region)
         for name, region in REGIONS.items()
     }
+    sites["*"] = ensure_root(session=session)
     users_before = session.exec(select(func.count()).select_from(User)).one()
     _demo_accounts(session, sites)
     coder = _account(
@@ -99,7 +101,7 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
         CODER_EMAIL,
         "Demo Coder (evaluation lead)",
         [Role.reviewer],
-        list(sites.values()),
+        [sites["*"]],
         password_hash=None,
     )
     codes = {code.key: code for code in session.exec(select(Code)).all()}
@@ -108,6 +110,7 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
     for story_data in stories:
         story = _demo_story(session, story_data, sites)
         codings += _demo_codings(session, story, story_data, codes, coder)
+        _demo_deidentified(session, story, story_data)
         if progress:
             progress(1)
     record_event(
@@ -120,7 +123,7 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
     )
     session.commit()
     users_after = session.exec(select(func.count()).select_from(User)).one()
-    return DemoLoad(len(sites), users_after - users_before, len(stories), codings)
+    return DemoLoad(len(REGIONS), users_after - users_before, len(stories), codings)
 
 
 def _demo_accounts(session: Session, sites: dict[str, Any]) -> None:
@@ -128,7 +131,7 @@ def _demo_accounts(session: Session, sites: dict[str, Any]) -> None:
     # deliberately slow); real accounts each get their own salt.
     shared_hash = hash_password(DEMO_PASSWORD)
     for local, name, roles, site_names in DEMO_ACCOUNTS:
-        chosen = list(sites.values()) if site_names == ["*"] else [sites[n] for n in site_names]
+        chosen = [sites[n] for n in site_names]
         _account(session, f"{local}@{DEMO_DOMAIN}", name, roles, chosen, password_hash=shared_hash)
 
 
@@ -137,7 +140,7 @@ def _account(
     email: str,
     name: str,
     roles: list[Role],
-    sites: list[Any],
+    units: list[Any],
     password_hash: str | None,
 ) -> User:
     user = find_user_by_email(session=session, email=email)
@@ -150,8 +153,9 @@ def _account(
         session.add(user)
         session.flush()
         assert user.id is not None
-        session.add_all([UserRole(user_id=user.id, role=r.value) for r in roles])
-        session.add_all([UserSite(user_id=user.id, site_id=s.id) for s in sites])
+        session.add_all(
+            [Grant(user_id=user.id, role=r.value, unit_id=u.id) for r in roles for u in units]
+        )
     return user
 
 
@@ -222,6 +226,30 @@ def _demo_codings(
             )
         )
     return len(keys)
+
+
+def _demo_deidentified(session: Session, story: Story, data: dict[str, Any]) -> None:
+    """The story's confirmed de-identified version, from its list of replacements."""
+    replacements = data.get("deidentified", {}).get("replace")
+    if replacements is None:
+        return
+    fields = {name: getattr(story, name) for name in DEIDENTIFIED_FIELDS}
+    solutions = list(story.community_solutions)
+    for found, replacement in replacements:
+        pattern = re.compile(rf"(?<!\w){re.escape(found)}(?!\w)")
+        fields = {name: pattern.sub(replacement, text) for name, text in fields.items()}
+        solutions = [pattern.sub(replacement, text) for text in solutions]
+    session.add(
+        StoryDeidentified(
+            story_id=require_id(story),
+            **fields,
+            community_solutions=solutions,
+            updated_at=story.created_at,
+            updated_by_id=story.author_id,
+            confirmed_at=story.created_at,
+            confirmed_by_id=story.author_id,
+        )
+    )
 
 
 def _money(value: Any) -> Decimal | None:

@@ -19,13 +19,13 @@ from storybank.models import (
     AuditEvent,
     Code,
     Coding,
+    Grant,
     LoginSession,
     Role,
-    Site,
     Story,
+    StoryDeidentified,
+    Unit,
     User,
-    UserRole,
-    UserSite,
     utcnow,
 )
 
@@ -60,7 +60,7 @@ def _events(session: Session, *conditions: Any) -> list[dict[str, Any]]:
 def export_story_data(*, session: Session, actor: Actor, story_id: int) -> dict[str, Any]:
     """Everything held about one story: its fields, codings and audit trail."""
     story = _admin_story(session, actor, story_id)
-    site = session.get(Site, story.site_id)
+    site = session.get(Unit, story.site_id)
     codings = session.exec(
         select(Coding, Code.key)
         .join(Code, col(Code.id) == Coding.code_id)
@@ -103,8 +103,12 @@ def export_user_data(*, session: Session, actor: Actor, user_id: int) -> dict[st
     session.commit()
     return {
         "account": account,
-        "roles": list(session.exec(select(UserRole.role).where(UserRole.user_id == user_id))),
-        "site_ids": list(session.exec(select(UserSite.site_id).where(UserSite.user_id == user_id))),
+        "grants": [
+            {"role": role, "unit_id": unit}
+            for role, unit in session.exec(
+                select(Grant.role, Grant.unit_id).where(Grant.user_id == user_id)
+            )
+        ],
         "api_tokens": [t.model_dump(mode="json", exclude={"token_hash"}) for t in tokens],
         "active_sessions": len(
             session.exec(select(LoginSession.id).where(LoginSession.user_id == user_id)).all()
@@ -145,6 +149,7 @@ def erase_story(*, session: Session, actor: Actor, story_id: int, reason: str) -
     session.add(story)
     session.execute(delete(Coding).where(col(Coding.story_id) == story.id))
     session.execute(delete(AuditChange).where(col(AuditChange.story_id) == story.id))
+    session.execute(delete(StoryDeidentified).where(col(StoryDeidentified.story_id) == story.id))
     record_event(
         session=session,
         actor=actor.user,

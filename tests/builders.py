@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from storybank.access import Actor, load_actor
 from storybank.accounts import create_api_token, create_user
-from storybank.models import Site, Story, User
-from storybank.sites import ensure_site
+from storybank.models import Story, StoryDeidentified, Unit, User, require_id, utcnow
+from storybank.units import ensure_root, ensure_site
 
 PASSWORD = "correct horse battery"
 _n = itertools.count(1)
@@ -31,7 +31,7 @@ COMPLETE_STORY: dict[str, Any] = {
 }
 
 
-def make_site(session: Session, name: str | None = None, region: str = "Test region") -> Site:
+def make_site(session: Session, name: str | None = None, region: str = "Test region") -> Unit:
     site = ensure_site(session=session, name=name or f"Site {next(_n)}", region=region)
     session.commit()
     return site
@@ -40,20 +40,26 @@ def make_site(session: Session, name: str | None = None, region: str = "Test reg
 def make_user(
     session: Session,
     *,
-    roles: list[str],
-    sites: list[Site] | None = None,
+    roles: list[str] | None = None,
+    sites: list[Unit] | None = None,
     email: str | None = None,
     password: str | None = PASSWORD,
     name: str = "Test Person",
+    grants: list[tuple[str, Unit]] | None = None,
 ) -> User:
+    """A user holding each role at each site (admin: at the programme), plus any
+    explicit (role, unit) grants."""
+    pairs = [(role, require_id(unit)) for role, unit in grants or []]
+    for role in roles or []:
+        units = [ensure_root(session=session)] if role == "admin" else sites or []
+        pairs += [(role, require_id(unit)) for unit in units]
     return create_user(
         session=session,
         actor=None,
         email=email or f"user{next(_n)}@example.org",
         display_name=name,
         password=password,
-        roles=roles,
-        site_ids=[s.id for s in sites or [] if s.id is not None],
+        grants=pairs,
     )
 
 
@@ -66,8 +72,17 @@ def token_headers(session: Session, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
 
 
-def make_story(session: Session, *, site: Site, author: User, **overrides: Any) -> Story:
-    """A story written straight to the database (status, consent etc. as given)."""
+def make_story(
+    session: Session,
+    *,
+    site: Unit,
+    author: User,
+    deidentified: bool | None = None,
+    **overrides: Any,
+) -> Story:
+    """A story written straight to the database (status, consent etc. as given). A story
+    whose consent lets it leave its site gets a confirmed de-identified version (its text
+    with "[redacted]" in front) unless `deidentified=False`."""
     values: dict[str, Any] = {
         **COMPLETE_STORY,
         "status": "submitted",
@@ -78,5 +93,35 @@ def make_story(session: Session, *, site: Site, author: User, **overrides: Any) 
         values["change_date"] = date.fromisoformat(values["change_date"])
     story = Story(site_id=site.id, author_id=author.id, **values)
     session.add(story)
+    session.flush()
+    if deidentified is None:
+        deidentified = values["consent_level"] in ("programme_anonymised", "publishable_anonymised")
+    if deidentified:
+        confirm_deidentified(session, story, author)
     session.commit()
     return story
+
+
+def confirm_deidentified(session: Session, story: Story, by: User) -> StoryDeidentified:
+    """A confirmed de-identified version: each text field prefixed with "[redacted] "."""
+    texts = {
+        name: f"[redacted] {getattr(story, name)}" if getattr(story, name) else ""
+        for name in (
+            "title",
+            "what_mattered",
+            "what_happened",
+            "what_changed",
+            "before_cls",
+            "why_significant",
+        )
+    }
+    version = StoryDeidentified(
+        story_id=require_id(story),
+        **texts,
+        community_solutions=list(story.community_solutions),
+        confirmed_at=utcnow(),
+        confirmed_by_id=by.id,
+    )
+    session.add(version)
+    session.flush()
+    return version

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from starlette.routing import Mount
 
-from storybank.accounts import create_api_token
+from storybank.accounts import create_api_token, grant_role
 from tests.builders import actor_for, make_site, make_story, make_user, token_headers
 
 ANON = "anonymous"
@@ -24,6 +24,9 @@ EVERYONE = {ANON, *ROLES}
 SIGNED_IN = set(ROLES)
 SITE_READERS = {"staff", "reviewer", "facilitator", "evaluator", "admin"}
 WRITERS = {"staff", "admin"}
+# Staff and reviewers of the story's site write its de-identified version (admins too need
+# one of those grants).
+DEIDENTIFIERS = {"staff", "reviewer"}
 ADMIN = {"admin"}
 
 
@@ -84,6 +87,12 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/stories/{story_id}/withdraw"): Rule(
         WRITERS, path_params=_story, form=lambda w: {"version": "1"}
     ),
+    ("GET", "/stories/{story_id}/deidentified"): Rule(DEIDENTIFIERS, path_params=_story),
+    ("POST", "/stories/{story_id}/deidentified"): Rule(
+        DEIDENTIFIERS,
+        path_params=_story,
+        form=lambda w: {"version": "1", "title": "[Person A] found the lunch club"},
+    ),
     ("GET", "/account"): Rule(SIGNED_IN),
     ("POST", "/account/tokens"): Rule(SIGNED_IN, form=lambda w: {"name": "t", "days": "7"}),
     ("POST", "/account/tokens/{token_id}/revoke"): Rule(
@@ -101,10 +110,15 @@ POLICY: dict[tuple[str, str], Rule] = {
         },
     ),
     ("GET", "/admin/users/{user_id}"): Rule(ADMIN, path_params=lambda w: {"user_id": w.user_id}),
-    ("POST", "/admin/users/{user_id}/memberships"): Rule(
+    ("POST", "/admin/users/{user_id}/grants"): Rule(
         ADMIN,
         path_params=lambda w: {"user_id": w.user_id},
-        form=lambda w: {"roles": "reviewer", "site_ids": str(w.site_id)},
+        form=lambda w: {"role": "evaluator", "unit_id": str(w.site_id)},
+    ),
+    ("POST", "/admin/users/{user_id}/grants/revoke"): Rule(
+        ADMIN,
+        path_params=lambda w: {"user_id": w.user_id},
+        form=lambda w: {"role": "panel_member", "unit_id": str(w.site_id)},
     ),
     ("POST", "/admin/users/{user_id}/active"): Rule(
         ADMIN, path_params=lambda w: {"user_id": w.user_id}, form=lambda w: {"active": "true"}
@@ -114,8 +128,8 @@ POLICY: dict[tuple[str, str], Rule] = {
         path_params=lambda w: {"user_id": w.user_id},
         form=lambda w: {"password": "another long password"},
     ),
-    ("GET", "/admin/sites"): Rule(ADMIN),
-    ("POST", "/admin/sites"): Rule(ADMIN, form=lambda w: {"name": "Page site"}),
+    ("GET", "/admin/units"): Rule(ADMIN),
+    ("POST", "/admin/units"): Rule(ADMIN, form=lambda w: {"name": "Page site", "level": "site"}),
     ("GET", "/admin/audit"): Rule(ADMIN),
     ("GET", "/admin/privacy"): Rule(ADMIN),
     # Look-ups without a query re-show the page with a message (422): allowed, not refused.
@@ -145,9 +159,17 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/stories/{story_id}/withdraw"): Rule(
         WRITERS, path_params=_story, body=lambda w: {"version": 1}
     ),
+    ("GET", "/api/v1/stories/{story_id}/deidentified"): Rule(DEIDENTIFIERS, path_params=_story),
+    ("PUT", "/api/v1/stories/{story_id}/deidentified"): Rule(
+        DEIDENTIFIERS, path_params=_story, body=lambda w: {"version": 1, "title": "[Person A]"}
+    ),
     ("GET", "/api/v1/codebook"): Rule(SIGNED_IN),
     ("GET", "/api/v1/sites"): Rule(SIGNED_IN),
-    ("POST", "/api/v1/sites"): Rule(ADMIN, body=lambda w: {"name": "New site"}),
+    ("GET", "/api/v1/units"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/units"): Rule(ADMIN, body=lambda w: {"name": "New site", "level": "site"}),
+    ("PATCH", "/api/v1/units/{unit_id}"): Rule(
+        ADMIN, path_params=lambda w: {"unit_id": w.site_id}, body=lambda w: {"parent_id": None}
+    ),
     ("GET", "/api/v1/me"): Rule(SIGNED_IN),
     ("GET", "/api/v1/tokens"): Rule(SIGNED_IN),
     ("POST", "/api/v1/tokens"): Rule(SIGNED_IN, body=lambda w: {"name": "script"}),
@@ -161,9 +183,18 @@ POLICY: dict[tuple[str, str], Rule] = {
         body=lambda w: {
             "email": "someone.new@example.org",
             "display_name": "Someone",
-            "roles": ["staff"],
+            "grants": [{"role": "staff", "unit_id": w.site_id}],
             "password": "long enough password",
         },
+    ),
+    ("POST", "/api/v1/users/{user_id}/grants"): Rule(
+        ADMIN,
+        path_params=lambda w: {"user_id": w.user_id},
+        body=lambda w: {"role": "evaluator", "unit_id": w.site_id},
+    ),
+    ("DELETE", "/api/v1/users/{user_id}/grants/{role}/{unit_id}"): Rule(
+        ADMIN,
+        path_params=lambda w: {"user_id": w.user_id, "role": "facilitator", "unit_id": w.site_id},
     ),
     ("PATCH", "/api/v1/users/{user_id}"): Rule(
         ADMIN, path_params=lambda w: {"user_id": w.user_id}, body=lambda w: {"is_active": True}
@@ -241,6 +272,15 @@ def world(session):
         consent_level=None,
     )
     erasable = make_story(session, site=site, author=users["staff"], title="To erase")
+    # Spare grants of the reviewer, for the admin's revoke routes to take away.
+    for spare_role in ("facilitator", "panel_member"):
+        grant_role(
+            session=session,
+            actor=None,
+            user_id=users["reviewer"].id,
+            role=spare_role,
+            unit_id=site.id,
+        )
     headers = {role: token_headers(session, user) for role, user in users.items()}
     headers[ANON] = {}
     _, spare = create_api_token(

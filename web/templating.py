@@ -56,7 +56,7 @@ def _page_context(request: Request) -> dict[str, Any]:
 
 def may_write_stories(actor: Actor) -> bool:
     """Whether to offer 'Write a story' (the service still checks each site)."""
-    return actor.is_admin or (Role.staff in actor.roles and bool(actor.site_ids))
+    return actor.is_admin or bool(actor.sites_for(Role.staff))
 
 
 def label(value: str | None) -> str:

@@ -21,6 +21,7 @@ class MePublic(BaseModel):
     display_name: str
     roles: list[str]
     site_ids: list[int]
+    grants: list[dict[str, str | int]]
 
 
 class TokenIn(BaseModel):
@@ -56,6 +57,7 @@ def read_me(actor: CurrentActor) -> MePublic:
         display_name=actor.user.display_name,
         roles=sorted(actor.roles),
         site_ids=sorted(actor.site_ids),
+        grants=[{"role": role, "unit_id": unit} for role, unit in sorted(actor.grants)],
     )
 
 

@@ -10,6 +10,8 @@ from api.deps import CurrentActor, SessionDep, StoryFiltersDep
 from storybank import stories
 from storybank.models import (
     ConsentIn,
+    DeidentifiedIn,
+    DeidentifiedPublic,
     StoryCreate,
     StoryPage,
     StoryPublic,
@@ -21,13 +23,13 @@ from storybank.models import (
 router = APIRouter(prefix="/stories", tags=["stories"])
 
 
-def _one(session: SessionDep, story: stories.Story) -> StoryPublic:
-    return stories.to_public(session=session, stories=[story])[0]
+def _one(session: SessionDep, actor: CurrentActor, story: stories.Story) -> StoryPublic:
+    return stories.to_public(session=session, actor=actor, stories=[story])[0]
 
 
 @router.post("", status_code=201, summary="Start a draft story")
 def create_story(data: StoryCreate, session: SessionDep, actor: CurrentActor) -> StoryPublic:
-    return _one(session, stories.create_draft(session=session, actor=actor, data=data))
+    return _one(session, actor, stories.create_draft(session=session, actor=actor, data=data))
 
 
 @router.get("", summary="List and search stories")
@@ -41,13 +43,13 @@ def list_stories(
     total, found = stories.list_stories(
         session=session, actor=actor, filters=filters, offset=offset, limit=limit
     )
-    items = stories.to_public(session=session, stories=found)
+    items = stories.to_public(session=session, actor=actor, stories=found)
     return StoryPage(total=total, offset=offset, limit=limit, items=items)
 
 
 @router.get("/{story_id}", summary="Read one story")
 def get_story(story_id: int, session: SessionDep, actor: CurrentActor) -> StoryPublic:
-    return _one(session, stories.get_story(session=session, actor=actor, story_id=story_id))
+    return _one(session, actor, stories.get_story(session=session, actor=actor, story_id=story_id))
 
 
 @router.patch("/{story_id}", summary="Edit a draft (send the version you last read)")
@@ -55,7 +57,7 @@ def update_story(
     story_id: int, data: StoryUpdate, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.update_draft(session=session, actor=actor, story_id=story_id, data=data)
-    return _one(session, story)
+    return _one(session, actor, story)
 
 
 @router.put("/{story_id}/consent", summary="Record or change the person's consent level")
@@ -65,7 +67,7 @@ def record_consent(
     story = stories.record_consent(
         session=session, actor=actor, story_id=story_id, level=data.level, version=data.version
     )
-    return _one(session, story)
+    return _one(session, actor, story)
 
 
 @router.post("/{story_id}/submit", summary="Submit a draft (consent and required fields checked)")
@@ -73,7 +75,7 @@ def submit_story(
     story_id: int, data: SubmitIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.submit_story(session=session, actor=actor, story_id=story_id, data=data)
-    return _one(session, story)
+    return _one(session, actor, story)
 
 
 @router.post("/{story_id}/withdraw", summary="Withdraw a story")
@@ -81,4 +83,24 @@ def withdraw_story(
     story_id: int, data: VersionIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.withdraw_story(session=session, actor=actor, story_id=story_id, data=data)
-    return _one(session, story)
+    return _one(session, actor, story)
+
+
+@router.get(
+    "/{story_id}/deidentified",
+    summary="The de-identified version (staff and reviewers of the story's site)",
+)
+def read_deidentified(
+    story_id: int, session: SessionDep, actor: CurrentActor
+) -> DeidentifiedPublic:
+    return stories.get_deidentified(session=session, actor=actor, story_id=story_id)
+
+
+@router.put(
+    "/{story_id}/deidentified",
+    summary="Save, and with confirm=true confirm, the de-identified version",
+)
+def save_deidentified(
+    story_id: int, data: DeidentifiedIn, session: SessionDep, actor: CurrentActor
+) -> DeidentifiedPublic:
+    return stories.save_deidentified(session=session, actor=actor, story_id=story_id, data=data)

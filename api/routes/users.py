@@ -1,18 +1,27 @@
-"""Admin: users, their roles and sites; sites."""
+"""Admin: users and their grants (role at a unit)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AdminActor, SessionDep
 from storybank import accounts
 from storybank.models import Role
-from storybank.sites import create_site
 
 router = APIRouter(tags=["admin"])
+DbId = Field(ge=1, le=2**63 - 1)
+
+
+class GrantIn(BaseModel):
+    """A role held at a unit (a site, a region or the programme)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    unit_id: int = DbId
 
 
 class UserPublic(BaseModel):
@@ -22,65 +31,59 @@ class UserPublic(BaseModel):
     email: str
     display_name: str
     is_active: bool
-    roles: list[str]
-    site_ids: list[int]
+    grants: list[GrantIn]
     created_at: datetime
     last_login_at: datetime | None
 
 
 class UserIn(BaseModel):
-    """A new user."""
+    """A new user with their grants."""
+
+    model_config = ConfigDict(extra="forbid")
 
     email: str = Field(min_length=3, max_length=254)
     display_name: str = Field(min_length=1, max_length=120)
     password: str = Field(min_length=accounts.MIN_PASSWORD, max_length=256)
-    roles: list[Role] = Field(min_length=1, max_length=6)
-    site_ids: list[int] = Field(default_factory=list, max_length=500)
+    grants: list[GrantIn] = Field(default_factory=list, max_length=500)
 
 
 class UserChange(BaseModel):
-    """Changes to a user: roles and sites together, and/or active."""
+    """Changes to a user: every grant at once, and/or active."""
 
-    roles: list[Role] | None = Field(default=None, max_length=6)
-    site_ids: list[int] | None = Field(default=None, max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    grants: list[GrantIn] | None = Field(default=None, max_length=500)
     is_active: bool | None = None
 
 
 class PasswordIn(BaseModel):
     """A new password set by an admin."""
 
+    model_config = ConfigDict(extra="forbid")
+
     password: str = Field(min_length=accounts.MIN_PASSWORD, max_length=256)
 
 
-class SiteIn(BaseModel):
-    """A new site."""
-
-    name: str = Field(min_length=1, max_length=120)
-    region: str = Field(default="", max_length=120)
-
-
-class SiteOut(BaseModel):
-    """A site just created."""
-
-    id: int
-    name: str
-    region: str
-
-
-def _public(summary: accounts.UserSummary) -> UserPublic:
-    return UserPublic.model_validate(
-        {**summary.user.model_dump(), "roles": summary.roles, "site_ids": summary.site_ids}
-    )
+def _pairs(grants: list[GrantIn]) -> list[accounts.GrantPair]:
+    return [(g.role.value, g.unit_id) for g in grants]
 
 
 def _summary(session: SessionDep, user_id: int) -> UserPublic:
-    found = [s for s in accounts.list_users(session=session) if s.user.id == user_id]
-    return _public(found[0])
+    user = accounts.get_user(session=session, user_id=user_id)
+    held = accounts.grants_of(session=session, user_id=user_id)
+    return UserPublic.model_validate(
+        {**user.model_dump(), "grants": [{"role": r, "unit_id": u} for r, u in held]}
+    )
 
 
-@router.get("/users", summary="Every user with roles and sites (admin)")
+@router.get("/users", summary="Every user with their grants (admin)")
 def list_users(session: SessionDep, actor: AdminActor) -> list[UserPublic]:
-    return [_public(s) for s in accounts.list_users(session=session)]
+    return [
+        UserPublic.model_validate(
+            {**s.user.model_dump(), "grants": [{"role": r, "unit_id": u} for r, u in s.grants]}
+        )
+        for s in accounts.list_users(session=session)
+    ]
 
 
 @router.post("/users", status_code=201, summary="Add a user (admin)")
@@ -91,27 +94,44 @@ def add_user(data: UserIn, session: SessionDep, actor: AdminActor) -> UserPublic
         email=data.email,
         display_name=data.display_name,
         password=data.password,
-        roles=[r.value for r in data.roles],
-        site_ids=data.site_ids,
+        grants=_pairs(data.grants),
     )
     return _summary(session, user.id or 0)
 
 
-@router.patch("/users/{user_id}", summary="Change roles, sites or active state (admin)")
+@router.patch("/users/{user_id}", summary="Replace grants and/or change active state (admin)")
 def change_user(
     user_id: int, data: UserChange, session: SessionDep, actor: AdminActor
 ) -> UserPublic:
-    current = _summary(session, accounts.get_user(session=session, user_id=user_id).id or 0)
-    if data.roles is not None or data.site_ids is not None:
-        roles = [r.value for r in data.roles] if data.roles is not None else current.roles
-        sites = data.site_ids if data.site_ids is not None else current.site_ids
-        accounts.set_memberships(
-            session=session, actor=actor.user, user_id=user_id, roles=roles, site_ids=sites
-        )
-    if data.is_active is not None:
-        accounts.set_active(
-            session=session, actor=actor.user, user_id=user_id, active=data.is_active
-        )
+    accounts.update_user(
+        session=session,
+        actor=actor.user,
+        user_id=user_id,
+        grants=_pairs(data.grants) if data.grants is not None else None,
+        active=data.is_active,
+    )
+    return _summary(session, user_id)
+
+
+@router.post("/users/{user_id}/grants", status_code=201, summary="Grant a role at a unit (admin)")
+def add_grant(user_id: int, data: GrantIn, session: SessionDep, actor: AdminActor) -> UserPublic:
+    accounts.grant_role(
+        session=session,
+        actor=actor.user,
+        user_id=user_id,
+        role=data.role.value,
+        unit_id=data.unit_id,
+    )
+    return _summary(session, user_id)
+
+
+@router.delete("/users/{user_id}/grants/{role}/{unit_id}", summary="Revoke a grant (admin)")
+def revoke_grant(
+    user_id: int, role: Role, unit_id: int, session: SessionDep, actor: AdminActor
+) -> UserPublic:
+    accounts.revoke_role(
+        session=session, actor=actor.user, user_id=user_id, role=role.value, unit_id=unit_id
+    )
     return _summary(session, user_id)
 
 
@@ -123,9 +143,3 @@ def set_password(
         session=session, actor=actor.user, user_id=user_id, password=data.password
     )
     return _summary(session, user_id)
-
-
-@router.post("/sites", status_code=201, summary="Add a site (admin)")
-def add_site(data: SiteIn, session: SessionDep, actor: AdminActor) -> SiteOut:
-    site = create_site(session=session, actor=actor.user, name=data.name, region=data.region)
-    return SiteOut(id=site.id or 0, name=site.name, region=site.region)

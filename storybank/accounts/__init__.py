@@ -1,4 +1,4 @@
-"""User accounts: passwords, roles and sites, throttled sign-in, sessions, API tokens."""
+"""User accounts: passwords, grants (role at a unit), throttled sign-in, sessions, API tokens."""
 
 from storybank.accounts.credentials import (
     GENERIC_LOGIN_ERROR,
@@ -22,20 +22,25 @@ from storybank.accounts.tokens import (
     token_is_live,
 )
 from storybank.accounts.users import (
+    GrantPair,
     UserSummary,
     create_user,
     find_user_by_email,
     get_user,
+    grant_role,
+    grants_of,
     list_users,
     reset_password,
+    revoke_role,
     set_active,
-    set_memberships,
+    update_user,
 )
 
 __all__ = [
     "GENERIC_LOGIN_ERROR",
     "MIN_PASSWORD",
     "TOKEN_PREFIX",
+    "GrantPair",
     "NewSession",
     "UserSummary",
     "authenticate",
@@ -44,6 +49,8 @@ __all__ = [
     "end_session",
     "find_user_by_email",
     "get_user",
+    "grant_role",
+    "grants_of",
     "hash_password",
     "list_api_tokens",
     "list_users",
@@ -52,8 +59,9 @@ __all__ = [
     "resolve_api_token",
     "resolve_session",
     "revoke_api_token",
+    "revoke_role",
     "set_active",
-    "set_memberships",
     "start_session",
     "token_is_live",
+    "update_user",
 ]

@@ -1,4 +1,4 @@
-"""User accounts: adding, roles and sites, enabling and disabling, passwords."""
+"""User accounts: adding, grants (role at a unit), enabling and disabling, passwords."""
 
 from __future__ import annotations
 
@@ -9,35 +9,43 @@ from sqlmodel import Session, col, select
 
 from storybank.accounts.credentials import _check_password, _password_problems, hash_password
 from storybank.audit import record_event
-from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from storybank.models import (
-    ApiToken,
-    LoginSession,
-    Role,
-    Site,
-    User,
-    UserRole,
-    UserSite,
-    utcnow,
-)
+from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound, StorybankError
+from storybank.models import ApiToken, Grant, LoginSession, Role, Unit, User, utcnow
+
+GrantPair = tuple[str, int]
 
 
-def _membership_problems(
-    session: Session, roles: list[str], site_ids: list[int]
-) -> list[FieldProblem]:
+def _grant_problems(session: Session, grants: list[GrantPair]) -> list[FieldProblem]:
+    """What is wrong with a list of (role, unit id) grants, field by field."""
     problems = []
-    if unknown := sorted(set(roles) - {r.value for r in Role}):
+    known = {r.value for r in Role}
+    if unknown := sorted({role for role, _unit in grants} - known):
         problems.append(
             FieldProblem(
-                "roles",
-                f"Unknown role(s) {', '.join(unknown)}; choose from: "
-                f"{', '.join(r.value for r in Role)}.",
+                "grants",
+                f"Unknown role(s) {', '.join(unknown)}; choose from: {', '.join(sorted(known))}.",
             )
         )
-    found = set(session.exec(select(Site.id).where(col(Site.id).in_(site_ids))).all())
-    if missing := sorted(set(site_ids) - found):
-        problems.append(FieldProblem("site_ids", f"Every site must exist; unknown: {missing}."))
+    ids = {unit for _role, unit in grants}
+    units = {u.id: u for u in session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()}
+    if missing := sorted(ids - set(units)):
+        problems.append(FieldProblem("grants", f"Every unit must exist; unknown: {missing}."))
+    for role, unit_id in grants:
+        unit = units.get(unit_id)
+        if role == Role.admin and unit is not None and unit.parent_id is not None:
+            problems.append(
+                FieldProblem(
+                    "grants",
+                    f"The admin role is held for the whole installation: grant it at the "
+                    f"top unit, not at {unit.name}.",
+                )
+            )
     return problems
+
+
+def _require_valid_grants(session: Session, grants: list[GrantPair]) -> None:
+    if problems := _grant_problems(session, grants):
+        raise InvalidInput("; ".join(p.message for p in problems), problems=problems)
 
 
 def find_user_by_email(*, session: Session, email: str) -> User | None:
@@ -52,17 +60,19 @@ def create_user(
     email: str,
     display_name: str,
     password: str | None,
-    roles: list[str],
-    site_ids: list[int],
+    grants: list[GrantPair],
 ) -> User:
-    """Add a user with roles and sites; emails are unique. Every bad field is reported."""
+    """Add a user with their grants (role at a unit); emails are unique. Every rule is
+    checked here, whoever calls (API, page, CLI), and every bad field is reported."""
     email = email.strip().lower()
     problems = []
     if "@" not in email or len(email) > 254:
         problems.append(FieldProblem("email", "This does not look like an email address."))
     if not display_name.strip() or len(display_name.strip()) > 120:
         problems.append(FieldProblem("display_name", "A name of 1 to 120 characters is needed."))
-    problems += _password_problems(password) + _membership_problems(session, roles, site_ids)
+    if password is not None and len(password) > 256:
+        problems.append(FieldProblem("password", "A password has at most 256 characters."))
+    problems += _password_problems(password) + _grant_problems(session, grants)
     if problems:
         raise InvalidInput(
             "The account could not be added: " + "; ".join(p.message for p in problems),
@@ -77,61 +87,113 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    _set_memberships(session, user, roles, site_ids)
+    _replace_grants(session, user, grants)
     record_event(
         session=session,
         actor=actor,
         action="user.create",
         entity="user",
         entity_id=user.id,
-        details={"roles": sorted(roles), "site_ids": sorted(site_ids)},
+        details={"grants": _jsonable(grants)},
     )
     session.commit()
     return user
 
 
-def _set_memberships(session: Session, user: User, roles: list[str], site_ids: list[int]) -> None:
-    if problems := _membership_problems(session, roles, site_ids):
-        raise InvalidInput("; ".join(p.message for p in problems), problems=problems)
-    if Role.admin not in roles:
+def _jsonable(grants: list[GrantPair]) -> list[list[object]]:
+    return [[role, unit] for role, unit in sorted(set(grants))]
+
+
+def _replace_grants(session: Session, user: User, grants: list[GrantPair]) -> None:
+    """Replace every grant of the user (part of the caller's transaction)."""
+    _require_valid_grants(session, grants)
+    if not any(role == Role.admin for role, _unit in grants):
         _keep_an_admin(session, user, "remove the admin role from")
-    session.execute(delete(UserRole).where(col(UserRole.user_id) == user.id))
-    session.execute(delete(UserSite).where(col(UserSite.user_id) == user.id))
+    session.execute(delete(Grant).where(col(Grant.user_id) == user.id))
     assert user.id is not None
-    session.add_all([UserRole(user_id=user.id, role=r) for r in sorted(set(roles))])
-    session.add_all([UserSite(user_id=user.id, site_id=s) for s in sorted(set(site_ids))])
+    session.add_all(
+        [Grant(user_id=user.id, role=role, unit_id=unit) for role, unit in sorted(set(grants))]
+    )
+    session.flush()
+
+
+def _active_admins(session: Session) -> set[int]:
+    query = (
+        select(Grant.user_id)
+        .join(User, col(User.id) == Grant.user_id)
+        .where(Grant.role == Role.admin, col(User.is_active).is_(True))
+    )
+    return set(session.exec(query).all())
 
 
 def _keep_an_admin(session: Session, user: User, verb: str) -> None:
     """Refuse a change that would leave no active admin (nobody could manage accounts)."""
-    admins = session.exec(
-        select(UserRole.user_id)
-        .join(User, col(User.id) == UserRole.user_id)
-        .where(UserRole.role == Role.admin, col(User.is_active).is_(True))
-    ).all()
-    if set(admins) == {user.id}:
+    if _active_admins(session) == {user.id}:
         raise Conflict(
             f"You cannot {verb} the last active admin. Make someone else an admin first.",
             code="last_admin",
         )
 
 
-def set_memberships(
-    *, session: Session, actor: User | None, user_id: int, roles: list[str], site_ids: list[int]
+def grants_of(*, session: Session, user_id: int) -> list[GrantPair]:
+    """A user's grants as (role, unit id) pairs."""
+    rows = session.exec(select(Grant.role, Grant.unit_id).where(Grant.user_id == user_id))
+    return sorted((role, unit) for role, unit in rows.all())
+
+
+def update_user(
+    *,
+    session: Session,
+    actor: User | None,
+    user_id: int,
+    grants: list[GrantPair] | None = None,
+    active: bool | None = None,
 ) -> User:
-    """Replace a user's roles and sites."""
+    """Replace a user's grants and/or enable or disable them, in one transaction: every
+    rule is checked before anything is written, so a refused change writes nothing."""
     user = get_user(session=session, user_id=user_id)
-    _set_memberships(session, user, roles, site_ids)
-    record_event(
-        session=session,
-        actor=actor,
-        action="user.memberships",
-        entity="user",
-        entity_id=user.id,
-        details={"roles": sorted(roles), "site_ids": sorted(site_ids)},
-    )
+    try:
+        if grants is not None:
+            _replace_grants(session, user, grants)
+            record_event(
+                session=session,
+                actor=actor,
+                action="user.grants",
+                entity="user",
+                entity_id=user.id,
+                details={"grants": _jsonable(grants)},
+            )
+        if active is not None and active != user.is_active:
+            _apply_active(session, actor, user, active)
+    except StorybankError:
+        session.rollback()
+        raise
     session.commit()
     return user
+
+
+def grant_role(
+    *, session: Session, actor: User | None, user_id: int, role: str, unit_id: int
+) -> User:
+    """Add one grant (role at a unit); holding it already is a Conflict."""
+    user = get_user(session=session, user_id=user_id)
+    held = grants_of(session=session, user_id=user_id)
+    if (role, unit_id) in held:
+        raise Conflict("The person already holds that role at that unit.", code="duplicate_grant")
+    return update_user(
+        session=session, actor=actor, user_id=user.id or 0, grants=[*held, (role, unit_id)]
+    )
+
+
+def revoke_role(
+    *, session: Session, actor: User | None, user_id: int, role: str, unit_id: int
+) -> User:
+    """Remove one grant; NotFound if the person does not hold it."""
+    held = grants_of(session=session, user_id=user_id)
+    if (role, unit_id) not in held:
+        raise NotFound("The person does not hold that role at that unit.")
+    remaining = [pair for pair in held if pair != (role, unit_id)]
+    return update_user(session=session, actor=actor, user_id=user_id, grants=remaining)
 
 
 def get_user(*, session: Session, user_id: int) -> User:
@@ -144,7 +206,10 @@ def get_user(*, session: Session, user_id: int) -> User:
 
 def set_active(*, session: Session, actor: User | None, user_id: int, active: bool) -> User:
     """Disable (ending every session and token) or re-enable an account."""
-    user = get_user(session=session, user_id=user_id)
+    return update_user(session=session, actor=actor, user_id=user_id, active=active)
+
+
+def _apply_active(session: Session, actor: User | None, user: User, active: bool) -> None:
     if not active and actor is not None and actor.id == user.id:
         raise Conflict("You cannot disable your own account.", code="self_disable")
     if not active:
@@ -165,8 +230,6 @@ def set_active(*, session: Session, actor: User | None, user_id: int, active: bo
         entity="user",
         entity_id=user.id,
     )
-    session.commit()
-    return user
 
 
 def reset_password(*, session: Session, actor: User | None, user_id: int, password: str) -> User:
@@ -185,27 +248,20 @@ def reset_password(*, session: Session, actor: User | None, user_id: int, passwo
 
 @dataclass
 class UserSummary:
-    """A user with their roles and site ids, for admin lists."""
+    """A user with their grants as (role, unit id) pairs, for admin lists."""
 
     user: User
-    roles: list[str]
-    site_ids: list[int]
+    grants: list[GrantPair]
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted({role for role, _unit in self.grants})
 
 
 def list_users(*, session: Session) -> list[UserSummary]:
-    """Every user with roles and sites, in two queries."""
+    """Every user with their grants, in two queries."""
     users = session.exec(select(User).order_by(col(User.id))).all()
-    roles: dict[int, list[str]] = {}
-    for user_id, role in session.exec(select(UserRole.user_id, UserRole.role)).all():
-        roles.setdefault(user_id, []).append(role)
-    sites: dict[int, list[int]] = {}
-    for user_id, site_id in session.exec(select(UserSite.user_id, UserSite.site_id)).all():
-        sites.setdefault(user_id, []).append(site_id)
-    return [
-        UserSummary(
-            user=u,
-            roles=sorted(roles.get(u.id or 0, [])),
-            site_ids=sorted(sites.get(u.id or 0, [])),
-        )
-        for u in users
-    ]
+    grants: dict[int, list[GrantPair]] = {}
+    for user_id, role, unit in session.exec(select(Grant.user_id, Grant.role, Grant.unit_id)):
+        grants.setdefault(user_id, []).append((role, unit))
+    return [UserSummary(user=u, grants=sorted(grants.get(u.id or 0, []))) for u in users]

@@ -18,9 +18,13 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 codebook_app = typer.Typer(help="The codebook.", no_args_is_help=True)
+units_app = typer.Typer(
+    help="Organisational units: sites, regions, the programme.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(codebook_app, name="codebook")
+app.add_typer(units_app, name="units")
 console = Console()
 
 

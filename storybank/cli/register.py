@@ -17,8 +17,8 @@ from storybank.models import StoryStatus
 from storybank.register import exporter
 from storybank.register.actors import acting_user
 from storybank.register.importer import ImportRejected, check_import, import_stories
-from storybank.sites import find_site_by_name
 from storybank.stories import StoryFilters
+from storybank.units import find_site_by_name
 
 EXPORT_FORMATS = ("csv", "xlsx", "both")
 

@@ -15,7 +15,8 @@ from storybank.cli.base import app, codebook_app, console, db_app
 from storybank.cli.base import engine as open_engine
 from storybank.codebook import load_codebook
 from storybank.config import get_settings
-from storybank.models import Role, UserRole
+from storybank.models import Grant, Role, require_id
+from storybank.units import ensure_root
 
 
 @db_app.command("upgrade")
@@ -56,7 +57,7 @@ def setup() -> None:
 
 
 def _ensure_first_admin(session: Session) -> None:
-    has_admin = session.exec(select(UserRole).where(UserRole.role == Role.admin)).first()
+    has_admin = session.exec(select(Grant).where(Grant.role == Role.admin)).first()
     if has_admin:
         return
     settings = get_settings()
@@ -67,8 +68,7 @@ def _ensure_first_admin(session: Session) -> None:
         email="admin@localhost",
         display_name="Administrator",
         password=password,
-        roles=[Role.admin],
-        site_ids=[],
+        grants=[(Role.admin.value, require_id(ensure_root(session=session)))],
     )
     note = settings.data_dir / "initial-admin.txt"
     note.parent.mkdir(parents=True, exist_ok=True)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storybank import accounts
 from storybank.cli.base import console, engine, fail, users_app
 from storybank.errors import StorybankError
-from storybank.models import Site, User, UserRole, UserSite
+from storybank.models import Role, require_id
+from storybank.units import ensure_root, find_unit_by_name, list_units
 
 
 @users_app.command("add")
@@ -20,13 +21,31 @@ def users_add(
     email: str,
     name: Annotated[str, typer.Option(help="Display name.")],
     role: Annotated[list[str], typer.Option(help="Role (repeat for several).")],
-    site: Annotated[list[str] | None, typer.Option(help="Site name (repeat).")] = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "--site", help="Unit name (repeat); each role is granted at each."),
+    ] = None,
     password: Annotated[str | None, typer.Option(help="Omit to generate one.")] = None,
 ) -> None:
-    """Add a user with roles and sites; prints a generated password if none was given."""
+    """Add a user, granting each role at each unit (admin: at the programme); prints a
+    generated password if none was given."""
     chosen = password or secrets.token_urlsafe(12)
+    if unknown := sorted(set(role) - {r.value for r in Role}):
+        console.print(
+            f"[red]Unknown role(s):[/red] {', '.join(unknown)}; choose from: "
+            f"{', '.join(r.value for r in Role)}."
+        )
+        raise typer.Exit(1)
+    if not unit and any(r != Role.admin for r in role):
+        console.print(
+            "[red]Say where they hold the role:[/red] add --unit NAME "
+            "(a site, region or programme)."
+        )
+        raise typer.Exit(1)
     with Session(engine()) as session:
-        site_ids = _site_ids(session, site or [])
+        unit_ids = [_unit_id(session, n) for n in unit or []]
+        root = require_id(ensure_root(session=session))
+        grants = [(r, u) for r in role for u in ([root] if r == Role.admin else unit_ids)]
         try:
             user = accounts.create_user(
                 session=session,
@@ -34,8 +53,7 @@ def users_add(
                 email=email,
                 display_name=name,
                 password=chosen,
-                roles=role,
-                site_ids=site_ids,
+                grants=grants,
             )
         except StorybankError as error:
             fail(error)
@@ -44,33 +62,72 @@ def users_add(
             console.print(f"Password (shown once): {chosen}")
 
 
-def _site_ids(session: Session, names: list[str]) -> list[int]:
-    sites = {s.name.lower(): s.id for s in session.exec(select(Site)).all()}
-    missing = [n for n in names if n.lower() not in sites]
-    if missing:
-        console.print(f"[red]Unknown site(s):[/red] {', '.join(missing)}")
+def _unit_id(session: Session, name: str) -> int:
+    found = find_unit_by_name(session=session, name=name)
+    if found is None or found.id is None:
+        console.print(f"[red]Unknown unit:[/red] {name}. See `storybank units list` for the names.")
         raise typer.Exit(1)
-    return [sites[n.lower()] for n in names if sites[n.lower()] is not None]  # type: ignore[misc]
+    return found.id
 
 
 @users_app.command("list")
 def users_list() -> None:
-    """List users with their roles, sites and state."""
+    """List users with their grants (role at unit) and state."""
     with Session(engine()) as session:
-        table = Table("id", "email", "name", "roles", "sites", "active")
-        sites = {s.id: s.name for s in session.exec(select(Site)).all()}
-        for user in session.exec(select(User).order_by(col(User.id))).all():
-            roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
-            site_ids = session.exec(select(UserSite.site_id).where(UserSite.user_id == user.id))
+        table = Table("id", "email", "name", "grants", "active")
+        names = {u.id: u.name for u in list_units(session=session)}
+        for summary in accounts.list_users(session=session):
+            user = summary.user
             table.add_row(
                 str(user.id),
                 user.email,
                 user.display_name,
-                ", ".join(roles),
-                ", ".join(sites[s] for s in site_ids.all()),
+                ", ".join(f"{role} at {names.get(unit, unit)}" for role, unit in summary.grants),
                 "yes" if user.is_active else "no",
             )
         console.print(table)
+
+
+@users_app.command("grant")
+def users_grant(
+    email: str,
+    role: Annotated[str, typer.Option(help="The role to grant.")],
+    unit: Annotated[str, typer.Option(help="The unit (site, region or programme) name.")],
+) -> None:
+    """Grant a role at a unit; it covers every site below that unit."""
+    with Session(engine()) as session:
+        try:
+            accounts.grant_role(
+                session=session,
+                actor=None,
+                user_id=_user_id(session, email),
+                role=role,
+                unit_id=_unit_id(session, unit),
+            )
+        except StorybankError as error:
+            fail(error)
+    console.print(f"Granted {role} at {unit} to {email}.")
+
+
+@users_app.command("revoke")
+def users_revoke(
+    email: str,
+    role: Annotated[str, typer.Option(help="The role to take away.")],
+    unit: Annotated[str, typer.Option(help="The unit it was granted at.")],
+) -> None:
+    """Take away a role held at a unit."""
+    with Session(engine()) as session:
+        try:
+            accounts.revoke_role(
+                session=session,
+                actor=None,
+                user_id=_user_id(session, email),
+                role=role,
+                unit_id=_unit_id(session, unit),
+            )
+        except StorybankError as error:
+            fail(error)
+    console.print(f"Revoked {role} at {unit} from {email}.")
 
 
 def _user_id(session: Session, email: str) -> int:

@@ -3,15 +3,22 @@
 from storybank.models.audit import AuditChange, AuditEvent
 from storybank.models.base import NAMING_CONVENTION, UTCDateTime, metadata, require_id, utcnow
 from storybank.models.codebook import Code, CodeKind, CodePublic, Coding, CodingSource
+from storybank.models.deidentified import (
+    DEIDENTIFIED_FIELDS,
+    DeidentifiedIn,
+    DeidentifiedPublic,
+    StoryDeidentified,
+)
 from storybank.models.people import (
+    DEFAULT_UNIT_LEVELS,
+    SITE_LEVEL,
     ApiToken,
+    Grant,
     LoginAttempt,
     LoginSession,
     Role,
-    Site,
+    Unit,
     User,
-    UserRole,
-    UserSite,
 )
 from storybank.models.stories import (
     LABELS,
@@ -35,8 +42,11 @@ from storybank.models.stories import (
 )
 
 __all__ = [
+    "DEFAULT_UNIT_LEVELS",
+    "DEIDENTIFIED_FIELDS",
     "LABELS",
     "NAMING_CONVENTION",
+    "SITE_LEVEL",
     "SUBMIT_REQUIRED",
     "TEXT_FIELDS",
     "ApiToken",
@@ -51,13 +61,16 @@ __all__ = [
     "ConsentIn",
     "ConsentLevel",
     "ContactRoute",
+    "DeidentifiedIn",
+    "DeidentifiedPublic",
+    "Grant",
     "LoginAttempt",
     "LoginSession",
     "Perspective",
     "Role",
-    "Site",
     "Story",
     "StoryCreate",
+    "StoryDeidentified",
     "StoryFields",
     "StoryPage",
     "StoryPublic",
@@ -66,9 +79,8 @@ __all__ = [
     "StoryUpdate",
     "SubmitIn",
     "UTCDateTime",
+    "Unit",
     "User",
-    "UserRole",
-    "UserSite",
     "VersionIn",
     "metadata",
     "require_id",

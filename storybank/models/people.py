@@ -1,11 +1,11 @@
-"""Sites, users, their roles and site memberships, login sessions and API tokens."""
+"""Organisational units, users and their grants (role at a unit), login sessions, tokens."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storybank.models.base import UTCDateTime, utcnow
@@ -22,13 +22,27 @@ class Role(StrEnum):
     admin = "admin"
 
 
-class Site(SQLModel, table=True):
-    """A council or programme area running Community Led Support."""
+SITE_LEVEL = "site"
+DEFAULT_UNIT_LEVELS = ("site", "region", "programme")
 
-    __tablename__ = "sites"
+
+class Unit(SQLModel, table=True):
+    """An organisational unit: a site (one council's CLS programme), a region or the
+    programme, in a tree. Stories belong to sites; grants and MSC rounds hang on any unit.
+
+    Names are unique across the tree, compared by `name_key` (Unicode-normalised and
+    case-folded, so "Émile" and "émile" are the same name on SQLite and PostgreSQL).
+    """
+
+    __tablename__ = "units"
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_type=String(120), unique=True)
-    region: str = Field(default="", sa_type=String(120))
+    name: str = Field(sa_type=String(120))
+    name_key: str = Field(sa_type=String(120), unique=True)
+    level: str = Field(default=SITE_LEVEL, sa_type=String(24), index=True)
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("units.id"), nullable=True, index=True),
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -45,26 +59,22 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class UserRole(SQLModel, table=True):
-    """One role held by one user."""
+class Grant(SQLModel, table=True):
+    """A role held by a person at a unit; it covers every site below that unit."""
 
-    __tablename__ = "user_roles"
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+        sa_column=Column(
+            Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+        )
     )
-    role: str = Field(sa_type=String(24), primary_key=True)
-
-
-class UserSite(SQLModel, table=True):
-    """A site a user works in (or, for evaluators, is granted)."""
-
-    __tablename__ = "user_sites"
-    user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: str = Field(sa_type=String(24))
+    unit_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("units.id"), index=True, nullable=False)
     )
-    site_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
-    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class LoginSession(SQLModel, table=True):

@@ -105,7 +105,7 @@ class Story(SQLModel, table=True):
     __tablename__ = "stories"
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("sites.id"), index=True, nullable=False)
+        sa_column=Column(Integer, ForeignKey("units.id"), index=True, nullable=False)
     )
     author_id: int = Field(
         sa_column=Column(Integer, ForeignKey("users.id"), index=True, nullable=False)
@@ -243,6 +243,11 @@ class StoryPublic(BaseModel):
     updated_at: datetime
     version: int
     codes: list[CodeRef] = []
+    text_version: str = Check(
+        default="original",
+        description="'original', or 'deidentified' when read from outside the story's site "
+        "(names and personal details replaced).",
+    )
 
 
 class StoryPage(BaseModel):

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from storybank.access import Actor, load_actor
 from storybank.accounts import find_user_by_email
 from storybank.errors import NotFound
-from storybank.models import Role, User, UserRole
+from storybank.models import Grant, Role, User
 
 
 def acting_user(*, session: Session, email: str | None) -> Actor:
@@ -17,8 +17,8 @@ def acting_user(*, session: Session, email: str | None) -> Actor:
     else:
         user = session.exec(
             select(User)
-            .join(UserRole, col(UserRole.user_id) == User.id)
-            .where(UserRole.role == Role.admin, col(User.is_active).is_(True))
+            .join(Grant, col(Grant.user_id) == User.id)
+            .where(Grant.role == Role.admin, col(User.is_active).is_(True))
             .order_by(col(User.id))
         ).first()
     if user is None or not user.is_active:

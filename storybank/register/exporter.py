@@ -22,10 +22,11 @@ from sqlmodel import Session, col, select
 from storybank.access import Actor
 from storybank.audit import record_event
 from storybank.codebook import list_codes
-from storybank.models import CodeKind, CodePublic, Site, Story, User
+from storybank.models import CodeKind, CodePublic, Story, Unit, User
 from storybank.register.cells import FORMULA_STARTS
 from storybank.register.columns import EXPORTED, Column, Kind, choice_label
-from storybank.stories import StoryFilters, confirmed_codes, list_stories
+from storybank.stories import StoryFilters, as_shown, confirmed_codes, list_stories
+from storybank.units import parent_names
 
 Row = dict[str, Any]
 Target = str | Path | IO[bytes] | IO[str]
@@ -47,7 +48,7 @@ def export_register(
         _, stories = list_stories(
             session=session, actor=actor, filters=filters, offset=offset, limit=page_size
         )
-        yield from _register_rows(session, stories)
+        yield from _register_rows(session, as_shown(session=session, actor=actor, stories=stories))
         if len(stories) < page_size:
             return
         offset += page_size
@@ -56,7 +57,8 @@ def export_register(
 def _register_rows(session: Session, stories: list[Story]) -> Iterator[Row]:
     """One page of stories as rows keyed by column name (choices as their labels)."""
     site_ids = {s.site_id for s in stories}
-    sites = {s.id: s for s in session.exec(select(Site).where(col(Site.id).in_(site_ids)))}
+    sites = {s.id: s for s in session.exec(select(Unit).where(col(Unit.id).in_(site_ids)))}
+    regions = parent_names(session=session)
     author_ids = {s.author_id for s in stories}
     authors = dict(
         session.exec(select(User.id, User.display_name).where(col(User.id).in_(author_ids))).all()
@@ -69,7 +71,7 @@ def _register_rows(session: Session, stories: list[Story]) -> Iterator[Row]:
             **{c.name: _story_value(c, story) for c in EXPORTED},
             "id": story.id,
             "site": site.name,
-            "region": site.region,
+            "region": regions.get(story.site_id, ""),
             "author": authors.get(story.author_id, ""),
             "weekly_cost_change": _difference(story.weekly_cost_before, story.weekly_cost_after),
             "outcomes": "; ".join(str(r.number) for r in refs if r.kind == CodeKind.outcome),

@@ -11,10 +11,11 @@ from sqlmodel import Session, col, select
 from storybank.access import Actor, load_actor, require_story_writer
 from storybank.accounts import find_user_by_email
 from storybank.errors import Forbidden
-from storybank.models import Code, CodeKind, Role, Site, Story, StoryFields, StoryStatus
+from storybank.models import Code, CodeKind, Role, Story, StoryFields, StoryStatus, Unit
 from storybank.register import cells
 from storybank.register.columns import IMPORTABLE_STATUSES, STORY_FIELDS, Column, Kind, find_column
 from storybank.stories import missing_for_submit
+from storybank.units import list_sites, unit_key
 
 Problems = list[tuple[str, str]]
 
@@ -39,7 +40,7 @@ class RowChecker:
 
     session: Session
     actor: Actor
-    sites: dict[str, Site]
+    sites: dict[str, Unit]
     outcomes: dict[int, Code]
     themes: dict[str, Code]
     authors: dict[str, Actor | None] = field(default_factory=dict)
@@ -53,7 +54,7 @@ class RowChecker:
         return cls(
             session=session,
             actor=actor,
-            sites={s.name.strip().lower(): s for s in session.exec(select(Site)).all()},
+            sites={s.name_key: s for s in list_sites(session=session)},
             outcomes={c.number: c for c in codes if c.kind == CodeKind.outcome and c.number},
             themes=themes,
         )
@@ -86,11 +87,11 @@ class RowChecker:
         )
         return plan, []
 
-    def _site(self, name: str | None, problems: Problems) -> Site | None:
+    def _site(self, name: str | None, problems: Problems) -> Unit | None:
         if not name:
             problems.append(("site", "A site is needed."))
             return None
-        site = self.sites.get(name.lower())
+        site = self.sites.get(unit_key(name))
         if site is None or site.id is None:
             problems.append(
                 ("site", f"There is no site called {name!r}. Sites are not created by an import.")
@@ -103,7 +104,7 @@ class RowChecker:
             return None
         return site
 
-    def _author(self, email: str | None, site: Site | None, problems: Problems) -> Actor | None:
+    def _author(self, email: str | None, site: Unit | None, problems: Problems) -> Actor | None:
         if not email:
             return self.actor
         if email not in self.authors:

@@ -1,9 +1,16 @@
 """Writing, submitting, withdrawing, finding and reading change stories."""
 
 from storybank.models import Story
+from storybank.stories.deidentifying import (
+    get_deidentified,
+    lapse_confirmation,
+    save_deidentified,
+)
 from storybank.stories.finding import (
     StoryFilters,
+    as_shown,
     confirmed_codes,
+    deidentified_confirmed,
     get_story,
     label,
     list_stories,
@@ -25,13 +32,18 @@ __all__ = [
     "STALE_MESSAGE",
     "Story",
     "StoryFilters",
+    "as_shown",
     "confirmed_codes",
     "create_draft",
+    "deidentified_confirmed",
+    "get_deidentified",
     "get_story",
     "label",
+    "lapse_confirmation",
     "list_stories",
     "missing_for_submit",
     "record_consent",
+    "save_deidentified",
     "submit_story",
     "to_public",
     "update_draft",

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storybank.access import Actor, can_read_story, readable_stories
+from storybank.access import SITE_ROLES, Actor, can_read_story, readable_stories, reads_original
 from storybank.errors import NotFound
 from storybank.models import (
     LABELS,
@@ -19,9 +19,10 @@ from storybank.models import (
     Code,
     CodeRef,
     Coding,
-    Site,
     Story,
+    StoryDeidentified,
     StoryPublic,
+    Unit,
     User,
 )
 
@@ -57,9 +58,22 @@ class StoryFilters:
 def get_story(*, session: Session, actor: Actor, story_id: int) -> Story:
     """One story the actor may read; NotFound otherwise (existence is not revealed)."""
     story = session.get(Story, story_id)
-    if story is None or story.erased_at is not None or not can_read_story(actor, story):
+    if story is None or story.erased_at is not None or not _may_read(session, actor, story):
         raise NotFound(f"There is no story with id {story_id} that you can see.")
     return story
+
+
+def _may_read(session: Session, actor: Actor, story: Story) -> bool:
+    confirmed = reads_original(actor, story.site_id) or deidentified_confirmed(
+        session=session, story_id=story.id or 0
+    )
+    return can_read_story(actor, story, deidentified_confirmed=confirmed)
+
+
+def deidentified_confirmed(*, session: Session, story_id: int) -> bool:
+    """Whether the story has a confirmed de-identified version."""
+    found = session.get(StoryDeidentified, story_id)
+    return found is not None and found.confirmed_at is not None
 
 
 def list_stories(
@@ -76,26 +90,78 @@ def list_stories(
     if filters.date_to:
         query = query.where(col(Story.change_date) <= filters.date_to)
     for term in (filters.q or "").split()[:10]:
-        query = query.where(
-            or_(
-                *(
-                    func.lower(getattr(Story, name)).contains(term.lower(), autoescape=True)
-                    for name in SEARCHABLE
-                )
-            )
-        )
+        query = query.where(_matches(actor, term))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
     rows = session.exec(query.order_by(order, col(Story.id).desc()).offset(offset).limit(limit))
     return total, list(rows.all())
 
 
-def to_public(*, session: Session, stories: list[Story]) -> list[StoryPublic]:
-    """Shape stories for the API: site and author names and confirmed codes, in 3 queries."""
+def _matches(actor: Actor, term: str) -> ColumnElement[bool]:
+    """A search term found in the text the actor reads: the original inside the story's
+    site, the de-identified version outside it (so a removed name finds nothing)."""
+    original = or_(
+        *(
+            func.lower(getattr(Story, name)).contains(term.lower(), autoescape=True)
+            for name in SEARCHABLE
+        )
+    )
+    if actor.is_admin:
+        return original
+    redacted = col(Story.id).in_(
+        select(StoryDeidentified.story_id).where(
+            or_(
+                *(
+                    func.lower(getattr(StoryDeidentified, name)).contains(
+                        term.lower(), autoescape=True
+                    )
+                    for name in SEARCHABLE
+                )
+            )
+        )
+    )
+    inside = sorted(actor.sites_for(*SITE_ROLES))
+    return or_(
+        and_(col(Story.site_id).in_(inside), original),
+        and_(col(Story.site_id).not_in(inside), redacted),
+    )
+
+
+def as_shown(*, session: Session, actor: Actor, stories: list[Story]) -> list[Story]:
+    """The stories as this actor may see them: stories read from outside their site carry
+    their de-identified text instead of the original (detached copies; one query)."""
+    outside = [s.id for s in stories if not reads_original(actor, s.site_id)]
+    if not outside:
+        return stories
+    versions = {
+        d.story_id: d
+        for d in session.exec(
+            select(StoryDeidentified).where(col(StoryDeidentified.story_id).in_(outside))
+        ).all()
+    }
+    shown: list[Story] = []
+    for story in stories:
+        version = versions.get(story.id or 0)
+        if story.id not in outside:
+            shown.append(story)
+            continue
+        copy = Story.model_validate(story.model_dump())
+        for name in (*SEARCHABLE, "community_solutions"):
+            setattr(copy, name, getattr(version, name) if version is not None else "")
+        if version is None:
+            copy.community_solutions = []
+        shown.append(copy)
+    return shown
+
+
+def to_public(*, session: Session, actor: Actor, stories: list[Story]) -> list[StoryPublic]:
+    """Shape stories for the API as this actor may see them: site and author names,
+    confirmed codes, de-identified text outside the site; a fixed number of queries."""
+    stories = as_shown(session=session, actor=actor, stories=stories)
     ids = [s.id for s in stories]
     sites = dict(
         session.exec(
-            select(Site.id, Site.name).where(col(Site.id).in_({s.site_id for s in stories}))
+            select(Unit.id, Unit.name).where(col(Unit.id).in_({s.site_id for s in stories}))
         ).all()
     )
     authors = dict(
@@ -113,6 +179,9 @@ def to_public(*, session: Session, stories: list[Story]) -> list[StoryPublic]:
                 "site_name": sites.get(story.site_id, ""),
                 "author_name": authors.get(story.author_id, ""),
                 "codes": codes.get(story.id or 0, []),
+                "text_version": (
+                    "original" if reads_original(actor, story.site_id) else "deidentified"
+                ),
             }
         )
         for story in stories

@@ -21,8 +21,9 @@ from storybank.models import (
     VersionIn,
     utcnow,
 )
-from storybank.sites import get_site
+from storybank.stories.deidentifying import lapse_confirmation
 from storybank.stories.finding import SEARCHABLE, get_story
+from storybank.units import get_site
 
 STALE_MESSAGE = (
     "Someone else changed this story after you opened it. Reload it to see their changes, "
@@ -61,6 +62,7 @@ def update_draft(*, session: Session, actor: Actor, story_id: int, data: StoryUp
     before = {name: getattr(story, name) for name in values}
     changed = {name: value for name, value in values.items() if before[name] != value}
     _write(session, story, data.version, changed)
+    lapse_confirmation(session=session, actor=actor, story=story, fields=list(changed))
     if changed:
         record_event(
             session=session,
@@ -143,7 +145,9 @@ def withdraw_story(*, session: Session, actor: Actor, story_id: int, data: Versi
         action="story.withdraw",
         entity="story",
         entity_id=story.id,
-        details={"reason": data.reason} if data.reason else {},
+        details={"reason_given": bool(data.reason)},
+        after={"reason": data.reason} if data.reason else None,
+        story_id=story.id,
     )
     session.commit()
     session.refresh(story)

@@ -61,7 +61,8 @@ def test_bad_token_requests_are_422(client, session, site):
     assert {p["field"] for p in response.json()["error"]["problems"]} == {"name", "days"}
 
 
-def test_admin_adds_user_changes_roles_and_disables_them(client, session, site, admin_headers):
+def test_admin_adds_user_changes_grants_and_disables_them(client, session, site, admin_headers):
+    leeds = make_site(session, "Leeds")
     created = client.post(
         "/api/v1/users",
         headers=admin_headers,
@@ -69,16 +70,14 @@ def test_admin_adds_user_changes_roles_and_disables_them(client, session, site, 
             "email": "New.Person@Example.org",
             "display_name": "New Person",
             "password": "a long enough password",
-            "roles": ["reviewer"],
-            "site_ids": [site.id],
+            "grants": [{"role": "reviewer", "unit_id": site.id}],
         },
     )
     assert created.status_code == 201, created.text
     user = created.json()
-    assert (user["email"], user["roles"], user["site_ids"]) == (
+    assert (user["email"], user["grants"]) == (
         "new.person@example.org",
-        ["reviewer"],
-        [site.id],
+        [{"role": "reviewer", "unit_id": site.id}],
     )
     duplicate = client.post(
         "/api/v1/users",
@@ -87,23 +86,55 @@ def test_admin_adds_user_changes_roles_and_disables_them(client, session, site, 
             "email": "new.person@example.org",
             "display_name": "Again",
             "password": "a long enough password",
-            "roles": ["staff"],
+            "grants": [{"role": "staff", "unit_id": site.id}],
         },
     )
     assert duplicate.status_code == 409
     changed = client.patch(
         f"/api/v1/users/{user['id']}",
         headers=admin_headers,
-        json={"roles": ["reviewer", "evaluator"]},
+        json={
+            "grants": [
+                {"role": "reviewer", "unit_id": site.id},
+                {"role": "evaluator", "unit_id": leeds.id},
+            ]
+        },
     )
-    assert changed.json()["roles"] == ["evaluator", "reviewer"]
-    assert changed.json()["site_ids"] == [site.id]
+    assert changed.status_code == 200
+    assert changed.json()["grants"] == [
+        {"role": "evaluator", "unit_id": leeds.id},
+        {"role": "reviewer", "unit_id": site.id},
+    ]
+    added = client.post(
+        f"/api/v1/users/{user['id']}/grants",
+        headers=admin_headers,
+        json={"role": "staff", "unit_id": leeds.id},
+    )
+    assert added.status_code == 201
+    again = client.post(
+        f"/api/v1/users/{user['id']}/grants",
+        headers=admin_headers,
+        json={"role": "staff", "unit_id": leeds.id},
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate_grant"
+    revoked = client.delete(
+        f"/api/v1/users/{user['id']}/grants/evaluator/{leeds.id}", headers=admin_headers
+    )
+    assert revoked.status_code == 200
+    assert {"role": "evaluator", "unit_id": leeds.id} not in revoked.json()["grants"]
     bad = client.patch(
         f"/api/v1/users/{user['id']}",
         headers=admin_headers,
-        json={"roles": ["wizard"], "site_ids": [99999]},
+        json={"grants": [{"role": "wizard", "unit_id": 99999}]},
     )
     assert bad.status_code == 422
+    unknown_unit = client.patch(
+        f"/api/v1/users/{user['id']}",
+        headers=admin_headers,
+        json={"grants": [{"role": "staff", "unit_id": 99999}]},
+    )
+    assert unknown_unit.status_code == 422
+    assert "unknown: [99999]" in unknown_unit.json()["error"]["message"]
     from storybank.models import User
 
     person = session.get(User, user["id"])
@@ -115,33 +146,65 @@ def test_admin_adds_user_changes_roles_and_disables_them(client, session, site, 
     assert client.get("/api/v1/me", headers=person_headers).status_code == 401
 
 
+def test_a_refused_user_change_writes_nothing(client, session, site, admin, admin_headers):
+    # Grants and a refused self-disable in one request: nothing of it is saved.
+    before = client.get("/api/v1/users", headers=admin_headers).json()
+    response = client.patch(
+        f"/api/v1/users/{admin.id}",
+        headers=admin_headers,
+        json={
+            "grants": [{"role": "admin", "unit_id": 1}, {"role": "staff", "unit_id": site.id}],
+            "is_active": False,
+        },
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "self_disable"
+    assert client.get("/api/v1/users", headers=admin_headers).json() == before
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "user.grants")).all()
+    assert events == []
+
+
+def test_admin_role_is_granted_only_at_the_top_unit(client, session, site, admin_headers):
+    response = client.post(
+        "/api/v1/users",
+        headers=admin_headers,
+        json={
+            "email": "site.admin@example.org",
+            "display_name": "Site Admin",
+            "password": "a long enough password",
+            "grants": [{"role": "admin", "unit_id": site.id}],
+        },
+    )
+    assert response.status_code == 422
+    assert "grant it at the top unit" in response.json()["error"]["message"]
+
+
 def test_non_admins_cannot_manage_users_or_read_the_audit_log(client, session, site):
     for role in ("staff", "reviewer", "evaluator", "facilitator", "panel_member"):
         headers = token_headers(session, make_user(session, roles=[role], sites=[site]))
         assert client.get("/api/v1/users", headers=headers).status_code == 403
         assert client.get("/api/v1/audit", headers=headers).status_code == 403
-        assert client.post("/api/v1/sites", json={"name": "X"}, headers=headers).status_code == 403
+        unit = {"name": "X", "level": "site"}
+        assert client.post("/api/v1/units", json=unit, headers=headers).status_code == 403
 
 
 def test_audit_log_is_filterable_exportable_and_has_no_write_endpoint(
     client, session, site, admin, admin_headers
 ):
-    client.post(
-        "/api/v1/sites", json={"name": "Leeds", "region": "Yorkshire"}, headers=admin_headers
-    )
+    client.post("/api/v1/units", json={"name": "Leeds", "level": "site"}, headers=admin_headers)
     page = client.get(
-        "/api/v1/audit", params={"action": "site.create"}, headers=admin_headers
+        "/api/v1/audit", params={"action": "unit.create"}, headers=admin_headers
     ).json()
     assert page["total"] == 1
     assert page["items"][0]["actor"] == "Ada Admin"
-    assert page["items"][0]["details"] == {"name": "Leeds", "region": "Yorkshire"}
+    assert page["items"][0]["details"] == {"name": "Leeds", "level": "site", "parent_id": None}
     export = client.get(
-        "/api/v1/audit/export.csv", params={"action": "site.create"}, headers=admin_headers
+        "/api/v1/audit/export.csv", params={"action": "unit.create"}, headers=admin_headers
     )
     assert export.status_code == 200
     lines = export.text.strip().splitlines()
     assert lines[0].startswith("id,at,actor_id,actor,action")
-    assert len(lines) == 2 and "site.create" in lines[1]
+    assert len(lines) == 2 and "unit.create" in lines[1]
     event_id = page["items"][0]["id"]
     for method in ("put", "patch", "delete"):
         response = client.request(method, f"/api/v1/audit/{event_id}", headers=admin_headers)
@@ -256,7 +319,9 @@ def test_the_last_active_admin_cannot_be_disabled_or_demoted(client, session, ad
         == 200
     )
     demote = client.patch(
-        f"/api/v1/users/{admin.id}", headers=admin_headers, json={"roles": ["staff"]}
+        f"/api/v1/users/{admin.id}",
+        headers=admin_headers,
+        json={"grants": [{"role": "staff", "unit_id": 1}]},
     )
     assert demote.status_code == 409
     assert demote.json()["error"]["code"] == "last_admin"
@@ -271,13 +336,12 @@ def test_adding_a_user_reports_every_bad_field_at_once(client, session, admin_he
             "email": "not-an-email",
             "display_name": " ",
             "password": "long enough pw",
-            "roles": ["staff"],
-            "site_ids": [4242],
+            "grants": [{"role": "staff", "unit_id": 4242}],
         },
     )
     assert response.status_code == 422
     fields = {p["field"] for p in response.json()["error"]["problems"]}
-    assert fields == {"email", "display_name", "site_ids"}
+    assert fields == {"email", "display_name", "grants"}
     assert client.get("/api/v1/users", headers=admin_headers).json()[-1]["email"] != (
         "not-an-email"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -24,11 +26,18 @@ def _expected(role: str, sites: list[str]) -> set[str]:
         return {t for t, st in status.items() if st != "draft"}
     if role == "evaluator":
         return {
-            s["title"]
+            _redacted(s, s["title"])
             for s in chosen
             if status[s["title"]] == "submitted" and s["consent"] in BEYOND_SITE
         }
     return set()
+
+
+def _redacted(story: dict, text: str) -> str:
+    """The text with the story's listed replacements applied, as the demo files say."""
+    for found, replacement in story.get("deidentified", {}).get("replace", []):
+        text = re.sub(rf"(?<!\w){re.escape(found)}(?!\w)", replacement, text)
+    return text
 
 
 @pytest.fixture
@@ -62,3 +71,35 @@ def test_demo_account_signs_in_and_sees_what_its_role_allows(
     titles = {item["title"] for item in listed["items"]}
     assert listed["total"] == len(titles)
     assert titles == _expected(roles[0].value, sites)
+
+
+def test_evaluator_reads_no_name_the_demo_files_say_to_remove(client, demo):
+    session = demo
+    user = session.exec(select(User).where(User.email == f"evaluator@{DEMO_DOMAIN}")).one()
+    listed = client.get(
+        "/api/v1/stories", params={"limit": 200}, headers=token_headers(session, user)
+    ).json()
+    assert listed["total"] > 30
+    assert {item["text_version"] for item in listed["items"]} == {"deidentified"}
+    shown = " ".join(
+        str(item[name])
+        for item in listed["items"]
+        for name in (
+            "title",
+            "what_mattered",
+            "what_happened",
+            "what_changed",
+            "before_cls",
+            "why_significant",
+            "community_solutions",
+        )
+    )
+    removed = {
+        found
+        for story in demo_stories()
+        for found, _ in story.get("deidentified", {}).get("replace", [])
+        if len(found) > 3
+    }
+    leaked = sorted(n for n in removed if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", shown))
+    assert leaked == []
+    assert "[Person A]" in shown

@@ -305,7 +305,7 @@ def test_list_shows_only_what_each_role_may_read(client, session, staff, somerse
 
     assert visible(staff) == ["Shareable story", "Site only story", "Somerset draft"]
     assert visible(reviewer) == ["Shareable story", "Site only story"]
-    assert visible(evaluator) == ["Leeds story", "Shareable story"]
+    assert visible(evaluator) == ["[redacted] Leeds story", "[redacted] Shareable story"]
 
 
 def test_codebook_lists_six_outcomes_then_twenty_themes(client, headers):

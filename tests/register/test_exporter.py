@@ -126,7 +126,7 @@ def test_evaluators_do_not_get_site_only_stories_or_drafts(session, bank, somers
 
     titles = {row["title"] for row in _rows(session, actor_for(session, evaluator))}
 
-    assert titles == {"Joan found the lunch club", "Derby story"}
+    assert titles == {"[redacted] Joan found the lunch club", "[redacted] Derby story"}
 
 
 def test_csv_has_a_bom_the_headers_and_guards_against_formulas(

@@ -53,7 +53,7 @@ def test_users_add_list_disable_and_reset_password(cli_env, engine, session):
     bad_site = invoke(
         "users", "add", "x@example.org", "--name", "X", "--role", "staff", "--site", "Atlantis"
     )
-    assert bad_site.exit_code == 1 and "Unknown site" in bad_site.output
+    assert bad_site.exit_code == 1 and "Unknown unit" in bad_site.output
     bad_role = invoke("users", "add", "y@example.org", "--name", "Y", "--role", "wizard")
     assert bad_role.exit_code == 1 and "Unknown role" in bad_role.output
     assert invoke("users", "disable", "kim@example.org").exit_code == 0
@@ -78,4 +78,4 @@ def test_demo_if_empty_loads_once(cli_env):
 def test_db_current_reports_head(cli_env):
     result = invoke("db", "current")
     assert result.exit_code == 0
-    assert "current: 0001" in result.output
+    assert "current: 0002" in result.output

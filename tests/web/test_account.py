@@ -17,8 +17,7 @@ def _create_token(client, csrf, name="Monthly export", days="30"):
 def test_account_page_shows_name_roles_and_sites(client, csrf):
     text = text_of(client.get("/account"))
     assert "Name Sam Staff" in text
-    assert "Roles Staff (writes stories)" in text
-    assert "Sites Somerset" in text
+    assert "Roles Staff (writes stories) at Somerset" in text
     assert "You have no API tokens." in text
 
 

@@ -1,5 +1,5 @@
-"""Admin pages: only admins get in; adding users, changing roles, sites, access, passwords;
-adding sites."""
+"""Admin pages: only admins get in; adding users, granting and revoking roles at units,
+access, passwords; adding units."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from storybank.models import User
 from tests.builders import PASSWORD, make_user
 from tests.web.pages import csrf_token, log_in, text_of
 
-ADMIN_PAGES = ["/admin", "/admin/users", "/admin/sites", "/admin/audit", "/admin/privacy"]
+ADMIN_PAGES = ["/admin", "/admin/users", "/admin/units", "/admin/audit", "/admin/privacy"]
 NEW_PERSON = {
     "email": "Rita.Reviewer@Example.org",
     "display_name": "Rita Reviewer",
     "password": "a long enough password",
-    "roles": "reviewer",
+    "role": "reviewer",
 }
 
 
@@ -51,25 +51,28 @@ def test_admin_sees_the_admin_link_and_index(client, admin_csrf):
     assert page.status_code == 200
     assert '<a href="/admin" aria-current="page">Admin</a>' in page.text
     text = text_of(page)
-    for heading in ("Users", "Sites", "Audit log", "Data protection"):
+    for heading in ("Users", "Sites, regions and the programme", "Audit log", "Data protection"):
         assert heading in text
     for path in ADMIN_PAGES[1:]:
         assert f'href="{path}"' in page.text
 
 
-def test_users_table_shows_roles_sites_and_last_login(
+def test_users_table_shows_each_grant_and_last_login(
     client, session, somerset, derby, staff, admin, admin_csrf
 ):
-    both = make_user(session, roles=["reviewer", "evaluator"], sites=[somerset, derby])
+    both = make_user(session, grants=[("staff", somerset), ("evaluator", derby)], name="Two Hats")
     text = text_of(client.get("/admin/users"))
-    assert f"Test Person {both.email} Reviewer Evaluator Derby Somerset Active Never" in text
-    assert f"Sam Staff {staff.email} Staff (writes stories) Somerset Active Never" in text
-    ada = f"Ada Admin {admin.email} Admin Every site (admin) Active"
+    assert (
+        f"Two Hats {both.email} Evaluator at Derby Staff (writes stories) at Somerset Active Never"
+        in text
+    )
+    assert f"Sam Staff {staff.email} Staff (writes stories) at Somerset Active Never" in text
+    ada = f"Ada Admin {admin.email} Admin at Programme Active"
     assert ada in text and f"{ada} Never" not in text, "Ada has logged in"
 
 
 def test_admin_adds_a_user_who_can_then_log_in(client, session, somerset, admin_csrf):
-    form = {**NEW_PERSON, "csrf_token": admin_csrf, "site_ids": str(somerset.id)}
+    form = {**NEW_PERSON, "csrf_token": admin_csrf, "unit_id": str(somerset.id)}
     response = client.post("/admin/users", data=form, follow_redirects=False)
     assert response.status_code == 303
     user = find_user_by_email(session=session, email="rita.reviewer@example.org")
@@ -77,57 +80,78 @@ def test_admin_adds_a_user_who_can_then_log_in(client, session, somerset, admin_
     assert response.headers["location"] == f"/admin/users/{user.id}?created=1"
     text = text_of(client.get(response.headers["location"]))
     assert "The account has been created." in text
-    assert "Roles Reviewer" in text and "Sites Somerset" in text
+    assert "Roles Reviewer at Somerset" in text
     assert "Rita Reviewer" in text_of(client.get("/admin/users"))
     log_in(client, user, password=NEW_PERSON["password"])
     assert client.get("/stories").status_code == 200
 
 
-def test_adding_a_user_with_a_taken_email_keeps_the_values(client, session, staff, admin_csrf):
-    form = {**NEW_PERSON, "email": staff.email.upper(), "csrf_token": admin_csrf}
+def test_adding_a_user_with_a_taken_email_keeps_the_values(
+    client, session, staff, somerset, admin_csrf
+):
+    form = {
+        **NEW_PERSON,
+        "email": staff.email.upper(),
+        "csrf_token": admin_csrf,
+        "unit_id": str(somerset.id),
+    }
     response = client.post("/admin/users", data=form)
     assert response.status_code == 409
     text = text_of(response)
     assert "There is a problem" in text
     assert f"Email address: There is already an account for {staff.email}." in text
     assert 'value="Rita Reviewer"' in response.text
-    assert 'name="roles" value="reviewer" checked' in response.text
+    assert '<option value="reviewer" selected>' in response.text
     assert "a long enough password" not in response.text, "passwords are never shown back"
 
 
 def test_adding_a_user_with_a_short_password_or_no_role_explains(client, session, admin_csrf):
-    form = {**NEW_PERSON, "password": "short", "csrf_token": admin_csrf}
+    form = {**NEW_PERSON, "password": "short", "csrf_token": admin_csrf, "unit_id": "1"}
     response = client.post("/admin/users", data=form)
     assert response.status_code == 422
     assert "Password: Use at least 10 characters." in text_of(response)
     assert 'value="rita.reviewer@example.org"' in response.text.lower()
-    response = client.post("/admin/users", data={**form, "password": "", "roles": []})
+    response = client.post("/admin/users", data={**form, "password": "", "role": "", "unit_id": ""})
+    assert response.status_code == 422
+    assert "Enter a password for the new account." in text_of(response)
+    response = client.post(
+        "/admin/users", data={**form, "password": "long enough now", "role": "", "unit_id": ""}
+    )
     assert response.status_code == 422
     text = text_of(response)
-    assert "Enter a password for the new account." in text
-    assert "Choose at least one role." in text
+    assert "Role: Choose a role from the list." in text
+    assert "Where: Choose where they hold the role." in text
     assert find_user_by_email(session=session, email=NEW_PERSON["email"]) is None
 
 
-def test_admin_changes_roles_and_sites(client, session, somerset, derby, staff, admin_csrf):
-    form = {"csrf_token": admin_csrf, "roles": ["staff", "reviewer"], "site_ids": [str(derby.id)]}
-    response = client.post(
-        f"/admin/users/{staff.id}/memberships", data=form, follow_redirects=False
-    )
+def test_admin_grants_and_revokes_roles_at_units(
+    client, session, somerset, derby, staff, admin_csrf
+):
+    url = f"/admin/users/{staff.id}/grants"
+    form = {"csrf_token": admin_csrf, "role": "evaluator", "unit_id": str(derby.id)}
+    response = client.post(url, data=form, follow_redirects=False)
     assert response.status_code == 303
     text = text_of(client.get(response.headers["location"]))
-    assert "Their roles and sites have been saved." in text
-    assert "Roles Staff (writes stories) Reviewer" in text and "Sites Derby" in text
-    page = client.get(f"/admin/users/{staff.id}").text
-    assert f'name="site_ids" value="{derby.id}" checked' in page
-    assert f'name="site_ids" value="{somerset.id}">' in page
+    assert "The role has been granted." in text
+    assert "Roles Evaluator at Derby Staff (writes stories) at Somerset" in text
+    again = client.post(url, data=form)
+    assert again.status_code == 409
+    assert "already holds that role at that unit" in text_of(again)
+    revoke = {"csrf_token": admin_csrf, "role": "staff", "unit_id": str(somerset.id)}
+    response = client.post(f"{url}/revoke", data=revoke, follow_redirects=False)
+    assert response.status_code == 303
+    text = text_of(client.get(response.headers["location"]))
+    assert "The role has been revoked." in text
+    assert "Roles Evaluator at Derby" in text
+    missing = client.post(f"{url}/revoke", data=revoke)
+    assert missing.status_code == 404
 
 
-def test_unknown_site_is_refused_beside_the_sites(client, session, staff, admin_csrf):
-    form = {"csrf_token": admin_csrf, "roles": "staff", "site_ids": "9999"}
-    response = client.post(f"/admin/users/{staff.id}/memberships", data=form)
+def test_unknown_unit_is_refused_beside_the_grant_form(client, session, staff, admin_csrf):
+    form = {"csrf_token": admin_csrf, "role": "staff", "unit_id": "9999"}
+    response = client.post(f"/admin/users/{staff.id}/grants", data=form)
     assert response.status_code == 422
-    assert "Sites: Every site must exist; unknown: [9999]." in text_of(response)
+    assert "Every unit must exist; unknown: [9999]." in text_of(response)
 
 
 def test_disabled_user_cannot_log_in_until_enabled(client, session, staff, admin, admin_csrf):
@@ -185,20 +209,33 @@ def test_admin_forms_need_the_csrf_token(client, session, staff, admin_csrf):
     assert response.status_code == 403
     assert "security token is missing or out of date" in text_of(response)
     assert _reload(session, staff).is_active is True
-    response = client.post("/admin/sites", data={"name": "Leeds", "csrf_token": "wrong"})
+    response = client.post("/admin/units", data={"name": "Leeds", "csrf_token": "wrong"})
     assert response.status_code == 403
 
 
-def test_admin_adds_a_site_and_a_duplicate_is_explained(client, session, somerset, admin_csrf):
-    form = {"csrf_token": admin_csrf, "name": "Leeds", "region": "Yorkshire"}
-    response = client.post("/admin/sites", data=form, follow_redirects=False)
+def test_admin_adds_units_and_a_duplicate_is_explained(client, session, somerset, admin_csrf):
+    region = {"csrf_token": admin_csrf, "name": "Yorkshire", "level": "region", "parent_id": ""}
+    assert client.post("/admin/units", data=region, follow_redirects=False).status_code == 303
+    yorkshire = client.get("/api/v1/units").json()
+    parent = next(u["id"] for u in yorkshire if u["name"] == "Yorkshire")
+    form = {"csrf_token": admin_csrf, "name": "Leeds", "level": "site", "parent_id": str(parent)}
+    response = client.post("/admin/units", data=form, follow_redirects=False)
     assert response.status_code == 303
     text = text_of(client.get(response.headers["location"]))
-    assert "The site has been added." in text and "Leeds Yorkshire" in text
-    duplicate = client.post("/admin/sites", data={**form, "name": "somerset"})
+    assert "The unit has been added." in text and "Yorkshire Region 1" in text
+    assert "Leeds Site" in text
+    duplicate = client.post("/admin/units", data={**form, "name": "SOMERSET"})
     assert duplicate.status_code == 409
-    assert "Site name: A site called 'somerset' already exists." in text_of(duplicate)
-    assert 'value="somerset"' in duplicate.text
-    empty = client.post("/admin/sites", data={**form, "name": " "})
+    assert "Name: A unit called 'SOMERSET' already exists." in text_of(duplicate)
+    assert 'value="SOMERSET"' in duplicate.text
+    empty = client.post("/admin/units", data={**form, "name": " "})
     assert empty.status_code == 422
-    assert "A site needs a name of 1 to 120 characters." in text_of(empty)
+    assert "A unit needs a name of 1 to 120 characters." in text_of(empty)
+    upside_down = client.post(
+        "/admin/units",
+        data={**form, "name": "Wales", "level": "region", "parent_id": str(somerset.id)},
+    )
+    assert upside_down.status_code == 422
+    assert "A region can only sit under a unit of a higher level (programme)." in text_of(
+        upside_down
+    )

@@ -138,7 +138,7 @@ def test_no_site_chosen_is_explained_beside_the_site(client, session, staff, der
 def test_writing_for_another_sites_story_is_forbidden(client, derby, csrf):
     response = _new_draft(client, csrf, derby, title="Not my site")
     assert response.status_code == 403
-    assert "You can only write stories for your own sites." in text_of(response)
+    assert "You can only write stories for your own sites" in text_of(response)
 
 
 def test_people_without_a_staff_site_are_told_why_they_cannot_write(client, session, somerset):

@@ -1,4 +1,4 @@
-"""The admin pages' forms: user roles and sites, audit filters and pages, look-ups, erasing."""
+"""The admin pages' forms: grants, audit filters and pages, look-ups, erasing."""
 
 from __future__ import annotations
 
@@ -22,43 +22,35 @@ USER_LABELS = {
     "email": "Email address",
     "display_name": "Name",
     "password": "Password",
-    "roles": "Roles",
-    "site_ids": "Sites",
+    "role": "Role",
+    "unit_id": "Where",
+    "grants": "Roles",
 }
-SITE_LABELS = {"name": "Site name", "region": "Region"}
+UNIT_LABELS = {"name": "Name", "level": "Level", "parent_id": "Part of"}
 LOOKUP_LABELS = {"story_id": "Story number", "email": "Email address"}
 ERASE_LABELS = {"reason": "Reason", "understood": "Confirmation"}
 Filter = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 
 
-@dataclass(frozen=True)
-class Memberships:
-    """The roles and sites ticked on a user form."""
-
-    roles: list[str]
-    site_ids: list[int]
-
-
-def read_memberships(roles: Iterable[str], site_ids: Iterable[str]) -> Memberships:
-    """The ticked checkboxes as roles and site ids; a site that is not a number is refused."""
-    sites: list[int] = []
-    for value in site_ids:
-        if not _is_number(value.strip()):
-            raise InvalidInput(
-                "Choose sites from the list.",
-                problems=[FieldProblem("site_ids", "Choose sites from the list.")],
-            )
-        sites.append(int(value))
-    return Memberships(roles=sorted(set(roles)), site_ids=sorted(set(sites)))
+def read_grant(form: Mapping[str, str]) -> tuple[str, int]:
+    """The role and unit chosen on a grant form; each missing or unknown one is named."""
+    problems = []
+    role = form.get("role", "").strip()
+    if role not in {r.value for r in Role}:
+        problems.append(FieldProblem("role", "Choose a role from the list."))
+    unit = form.get("unit_id", "").strip()
+    if not _is_number(unit):
+        problems.append(FieldProblem("unit_id", "Choose where they hold the role."))
+    if problems:
+        raise InvalidInput("Choose a role and where they hold it.", problems=problems)
+    return role, int(unit)
 
 
-def new_user_errors(form: Mapping[str, str], chosen: Memberships) -> dict[str, str]:
+def new_user_errors(form: Mapping[str, str]) -> dict[str, str]:
     """What the 'Add a user' form needs before the account service is asked."""
     errors: dict[str, str] = {}
     if not form.get("password"):
         errors["password"] = "Enter a password for the new account."
-    if not chosen.roles:
-        errors["roles"] = "Choose at least one role."
     return errors
 
 

@@ -8,6 +8,7 @@ from web.routes import (
     admin_users,
     auth,
     consent,
+    deidentified,
     stories,
     writing,
 )
@@ -17,6 +18,7 @@ ROUTERS = [
     writing.router,
     stories.router,
     consent.router,
+    deidentified.router,
     account.router,
     admin.router,
     admin_users.router,

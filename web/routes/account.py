@@ -13,7 +13,7 @@ from api.deps import SessionDep
 from storybank import accounts
 from storybank.access import Actor
 from storybank.errors import FieldProblem, InvalidInput
-from storybank.sites import list_sites
+from storybank.units import list_units
 from web.deps import FormActor, FormValues, PageActor
 from web.forms.messages import problem_errors
 from web.templating import render
@@ -59,6 +59,12 @@ def _days(form: dict[str, str]) -> int:
         ) from None
 
 
+def _grants(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """The actor's own grants as (role, unit name), for 'About you'."""
+    names = {u.id: u.name for u in list_units(session=session)}
+    return [(role, names.get(unit, "")) for role, unit in sorted(actor.grants)]
+
+
 def _account_page(
     request: Request,
     session: Session,
@@ -67,8 +73,7 @@ def _account_page(
     **extra: Any,
 ) -> Response:
     context = {
-        "sites": [s for s in list_sites(session=session) if s.id in actor.site_ids],  # own only
-        "roles": sorted(actor.roles),
+        "grants": _grants(session, actor),
         "tokens": accounts.list_api_tokens(session=session, actor=actor),
         "is_live": accounts.token_is_live,
         "values": {"days": str(DEFAULT_DAYS)},

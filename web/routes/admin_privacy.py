@@ -15,7 +15,7 @@ from storybank.access import Actor
 from storybank.config import Settings
 from storybank.errors import InvalidInput
 from storybank.models import Story
-from storybank.sites import get_site, list_sites
+from storybank.units import get_site, list_sites
 from web.deps import FormValues, ReadableStory
 from web.forms.admin import ERASE_LABELS, LOOKUP_LABELS, erase_errors, story_number
 from web.routes.admin import AdminFormActor, AdminPageActor, notices

@@ -1,28 +1,20 @@
-"""Admin: the list of users, adding one, and changing a user's roles, sites, access or password."""
+"""Admin: the list of users, adding one, and a user's grants, access and password."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import SessionDep
 from storybank import accounts
-from storybank.access import load_actor
 from storybank.errors import Conflict, InvalidInput
-from storybank.sites import list_sites
+from storybank.units import unit_tree
 from web.deps import FormValues
-from web.forms.admin import (
-    ROLE_OPTIONS,
-    USER_LABELS,
-    Memberships,
-    new_user_errors,
-    read_active,
-    read_memberships,
-)
+from web.forms.admin import ROLE_OPTIONS, USER_LABELS, new_user_errors, read_active, read_grant
 from web.forms.messages import problem_errors
 from web.routes.admin import AdminFormActor, AdminPageActor, notices
 from web.templating import render
@@ -31,23 +23,13 @@ router = APIRouter(include_in_schema=False)
 USER_NOTICES = {
     "created": "The account has been created. Tell the person their email address and "
     "password, and ask them to keep the password safe.",
-    "memberships": "Their roles and sites have been saved.",
+    "granted": "The role has been granted.",
+    "revoked": "The role has been revoked.",
     "disabled": "The account has been disabled. They have been logged out everywhere, and "
     "their API tokens no longer work.",
     "enabled": "The account has been enabled. They can log in again.",
     "password": "The new password has been set. They have been logged out everywhere.",
 }
-
-
-async def chosen_memberships(request: Request) -> Memberships:
-    """The roles and sites ticked on the posted form (checkbox groups send several values)."""
-    form = await request.form()
-    roles = [value for value in form.getlist("roles") if isinstance(value, str)]
-    sites = [value for value in form.getlist("site_ids") if isinstance(value, str)]
-    return read_memberships(roles, sites)
-
-
-ChosenMemberships = Annotated[Memberships, Depends(chosen_memberships)]
 
 
 @router.get("/admin/users")
@@ -61,10 +43,9 @@ def add_user(
     session: SessionDep,
     actor: AdminFormActor,
     form: FormValues,
-    chosen: ChosenMemberships,
 ) -> Response:
-    shown = {"values": form, "chosen": chosen}
-    if errors := new_user_errors(form, chosen):
+    shown = {"values": form}
+    if errors := new_user_errors(form):
         return _users_page(request, session, errors=errors, status=422, **shown)
     try:
         user = accounts.create_user(
@@ -73,8 +54,7 @@ def add_user(
             email=form.get("email", ""),
             display_name=form.get("display_name", ""),
             password=form["password"],
-            roles=chosen.roles,
-            site_ids=chosen.site_ids,
+            grants=[read_grant(form)],
         )
     except (InvalidInput, Conflict) as exc:
         errors = _errors(exc, conflict_field="email")
@@ -89,26 +69,34 @@ def user_page(
     return _user_page(request, session, user_id, notices=notices(request, USER_NOTICES))
 
 
-@router.post("/admin/users/{user_id}/memberships")
-def change_memberships(
-    request: Request,
-    user_id: int,
-    session: SessionDep,
-    actor: AdminFormActor,
-    chosen: ChosenMemberships,
+@router.post("/admin/users/{user_id}/grants")
+def add_grant(
+    request: Request, user_id: int, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
     try:
-        accounts.set_memberships(
-            session=session,
-            actor=actor.user,
-            user_id=user_id,
-            roles=chosen.roles,
-            site_ids=chosen.site_ids,
+        role, unit_id = read_grant(form)
+        accounts.grant_role(
+            session=session, actor=actor.user, user_id=user_id, role=role, unit_id=unit_id
         )
-    except InvalidInput as exc:
-        errors = problem_errors(exc.problems)
-        return _user_page(request, session, user_id, chosen=chosen, errors=errors, status=422)
-    return RedirectResponse(f"/admin/users/{user_id}?memberships=1", status_code=303)
+    except (InvalidInput, Conflict) as exc:
+        errors = _errors(exc, conflict_field="role")
+        return _user_page(request, session, user_id, values=form, errors=errors, status=exc.status)
+    return RedirectResponse(f"/admin/users/{user_id}?granted=1", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/grants/revoke")
+def revoke_grant(
+    request: Request, user_id: int, session: SessionDep, actor: AdminFormActor, form: FormValues
+) -> Response:
+    try:
+        role, unit_id = read_grant(form)
+        accounts.revoke_role(
+            session=session, actor=actor.user, user_id=user_id, role=role, unit_id=unit_id
+        )
+    except (InvalidInput, Conflict) as exc:
+        errors = _errors(exc, conflict_field="role")
+        return _user_page(request, session, user_id, errors=errors, status=exc.status)
+    return RedirectResponse(f"/admin/users/{user_id}?revoked=1", status_code=303)
 
 
 @router.post("/admin/users/{user_id}/active")
@@ -143,9 +131,11 @@ def _errors(exc: InvalidInput | Conflict, conflict_field: str) -> dict[str, str]
 
 
 def _options(session: Session) -> dict[str, Any]:
-    """The roles and sites to tick, in the order they are shown (sites by name)."""
-    sites = [(str(site.id), site.name) for site in list_sites(session=session)]
-    return {"role_options": ROLE_OPTIONS, "site_options": sites}
+    """The roles and units to choose from (units in tree order, indented by level)."""
+    tree = unit_tree(session=session)
+    units = [(str(n.unit.id), "\u2003" * n.depth + f"{n.unit.name} ({n.unit.level})") for n in tree]
+    names = {n.unit.id: n.unit.name for n in tree}
+    return {"role_options": ROLE_OPTIONS, "unit_options": units, "unit_names": names}
 
 
 def _users_page(request: Request, session: Session, status: int = 200, **extra: Any) -> Response:
@@ -153,7 +143,6 @@ def _users_page(request: Request, session: Session, status: int = 200, **extra: 
         "users": accounts.list_users(session=session),
         **_options(session),
         "values": {},
-        "chosen": Memberships(roles=[], site_ids=[]),
         "errors": {},
         "labels": USER_LABELS,
         **extra,
@@ -165,12 +154,9 @@ def _user_page(
     request: Request, session: Session, user_id: int, status: int = 200, **extra: Any
 ) -> Response:
     user = accounts.get_user(session=session, user_id=user_id)
-    held = load_actor(session=session, user=user)
-    current = Memberships(roles=sorted(held.roles), site_ids=sorted(held.site_ids))
     context = {
         "person": user,
-        "current": current,
-        "chosen": current,
+        "grants": accounts.grants_of(session=session, user_id=user_id),
         **_options(session),
         "errors": {},
         "labels": USER_LABELS,

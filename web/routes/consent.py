@@ -14,7 +14,7 @@ from api.deps import SessionDep
 from storybank import accounts, stories
 from storybank.errors import Conflict
 from storybank.models import ConsentIn, Story, StoryStatus
-from storybank.sites import get_site
+from storybank.units import get_site
 from web.deps import FormActor, FormValues, PageActor, WritableStory
 from web.forms.consent import CONSENT_CHOICES, consent_errors
 from web.forms.story import FIELD_LABELS

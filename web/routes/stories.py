@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from api.deps import SessionDep
 from storybank import accounts, stories
-from storybank import sites as sites_service
+from storybank import units as sites_service
 from storybank.access import Actor
 from storybank.errors import Conflict
 from storybank.models import (
@@ -20,8 +20,8 @@ from storybank.models import (
     ContactRoute,
     Perspective,
     Role,
-    Site,
     StoryStatus,
+    Unit,
     VersionIn,
 )
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
@@ -36,6 +36,8 @@ NOTICES = {
     "submitted": "Thank you. The story has been submitted.",
     "withdrawn": "The story has been withdrawn.",
     "consent_changed": "The consent has been changed.",
+    "deidentified_confirmed": "The de-identified version is confirmed.",
+    "deidentified_saved": "The de-identified version is saved, but not confirmed yet.",
 }
 FILTER_CHOICES = {
     "status": [(s.value, LABELS[s.value]) for s in StoryStatus],
@@ -63,7 +65,7 @@ def story_list(
     )
     context = {
         "query": query,
-        "stories": stories.to_public(session=session, stories=found),
+        "stories": stories.to_public(session=session, actor=actor, stories=found),
         "pages": Pagination(total=total, shown=len(found), query=query, page_size=PAGE_SIZE),
         "sites": visible_sites(session, actor),
         "choices": FILTER_CHOICES,
@@ -75,10 +77,20 @@ def story_list(
 def story_page(
     request: Request, session: SessionDep, actor: PageActor, story: ReadableStory
 ) -> Response:
-    public = stories.to_public(session=session, stories=[story])[0]
+    public = stories.to_public(session=session, actor=actor, stories=[story])[0]
     recorder = story.consent_recorded_by_id
+    deidentified = (
+        stories.get_deidentified(session=session, actor=actor, story_id=story.id or 0)
+        if story.site_id in actor.sites_for(Role.staff, Role.reviewer)
+        else None
+    )
+    confirmer = deidentified.confirmed_by_id if deidentified else None
     context = {
         "story": public,
+        "deidentified": deidentified,
+        "deidentified_by": accounts.get_user(session=session, user_id=confirmer)
+        if confirmer
+        else None,
         "consent_by": accounts.get_user(session=session, user_id=recorder) if recorder else None,
         "can_edit": actor.works_in(story.site_id, Role.staff),
         "notices": [text for flag, text in NOTICES.items() if request.query_params.get(flag)],
@@ -115,6 +127,6 @@ def withdraw(
     return RedirectResponse(f"/stories/{story_id}?withdrawn=1", status_code=303)
 
 
-def visible_sites(session: Session, actor: Actor) -> list[Site]:
+def visible_sites(session: Session, actor: Actor) -> list[Unit]:
     """The sites the actor works in (every site for admins), for choosing among."""
     return sites_service.visible_sites(session=session, actor=actor)

@@ -12,12 +12,12 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import SessionDep
-from storybank import sites as sites_service
 from storybank import stories
+from storybank import units as sites_service
 from storybank.access import Actor
 from storybank.errors import Conflict, Forbidden, InvalidInput
-from storybank.models import Site, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn
-from storybank.sites import get_site
+from storybank.models import Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn, Unit
+from storybank.units import get_site
 from web.deps import FormActor, FormValues, PageActor, WritableStory
 from web.forms.consent import CONSENT_CHOICES, consent_errors
 from web.forms.messages import field_errors, problem_errors
@@ -119,7 +119,7 @@ def submit_story(
     return RedirectResponse(f"/stories/{story_id}?submitted=1", status_code=303)
 
 
-def writable_sites(session: Session, actor: Actor) -> list[Site]:
+def writable_sites(session: Session, actor: Actor) -> list[Unit]:
     """The sites the actor may write stories for; Forbidden if there are none."""
     sites = sites_service.writable_sites(session=session, actor=actor)
     if not sites:
@@ -127,7 +127,7 @@ def writable_sites(session: Session, actor: Actor) -> list[Site]:
     return sites
 
 
-def _site(session: Session, story: Story) -> Site:
+def _site(session: Session, story: Story) -> Unit:
     return get_site(session=session, site_id=story.site_id)
 
 
@@ -163,8 +163,8 @@ def _story_form(
     *,
     values: dict[str, str],
     story: Story | None = None,
-    site: Site | None = None,
-    sites: list[Site] | None = None,
+    site: Unit | None = None,
+    sites: list[Unit] | None = None,
     status: int = 200,
     **messages: Any,
 ) -> Response:

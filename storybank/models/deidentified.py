@@ -1,0 +1,92 @@
+"""De-identified versions of stories: the text that may leave the story's site."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import Field as Check
+from sqlalchemy import JSON, Column, ForeignKey, Integer, Text
+from sqlmodel import Field, SQLModel
+
+from storybank.models.base import UTCDateTime, utcnow
+
+# The story fields that carry free text and so have a de-identified counterpart.
+DEIDENTIFIED_FIELDS = (
+    "title",
+    "what_mattered",
+    "what_happened",
+    "what_changed",
+    "before_cls",
+    "why_significant",
+)
+
+
+class StoryDeidentified(SQLModel, table=True):
+    """A story's text fields with names and personal details replaced, kept beside the
+    original. Only a confirmed version is ever shown outside the story's site; editing the
+    original's text lapses the confirmation (confirmed_at goes back to None)."""
+
+    __tablename__ = "story_deidentified"
+    story_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    )
+    title: str = Field(default="", sa_type=Text)
+    what_mattered: str = Field(default="", sa_type=Text)
+    what_happened: str = Field(default="", sa_type=Text)
+    what_changed: str = Field(default="", sa_type=Text)
+    before_cls: str = Field(default="", sa_type=Text)
+    why_significant: str = Field(default="", sa_type=Text)
+    community_solutions: list[str] = Field(default_factory=list, sa_type=JSON)
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    confirmed_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+
+
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Solution = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+class DeidentifiedIn(BaseModel):
+    """A de-identified version as written by a staff member or reviewer of the site.
+
+    `version` is the version of the de-identified text the writer last saw (0 when there
+    is none yet); `confirm` says it is checked and may be shown outside the site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    what_mattered: LongText = ""
+    what_happened: LongText = ""
+    what_changed: LongText = ""
+    before_cls: LongText = ""
+    why_significant: LongText = ""
+    community_solutions: list[Solution] = Check(default_factory=list, max_length=30)
+    version: Annotated[int, Check(ge=0, le=2**31)]
+    confirm: bool = False
+
+
+class DeidentifiedPublic(BaseModel):
+    """A story's de-identified version and whether it is confirmed."""
+
+    story_id: int
+    title: str
+    what_mattered: str
+    what_happened: str
+    what_changed: str
+    before_cls: str
+    why_significant: str
+    community_solutions: list[str]
+    version: int
+    saved: bool
+    confirmed: bool
+    confirmed_at: datetime | None
+    confirmed_by_id: int | None
+    updated_at: datetime | None
