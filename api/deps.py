@@ -44,6 +44,11 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def client_address(request: Request) -> str:
+    """The address a request came from, as login throttling counts it."""
+    return request.client.host if request.client else "unknown"
+
+
 def optional_actor(request: Request, session: SessionDep, settings: SettingsDep) -> Actor | None:
     """The signed-in actor from a bearer token or the session cookie, if any."""
     if hasattr(request.state, "actor"):

@@ -191,8 +191,8 @@ def require_story_writer(actor: Actor, site_id: int) -> None:
     """Raise Forbidden unless the actor may write stories for this site."""
     if not actor.works_in(site_id, Role.staff):
         raise Forbidden(
-            "You can only write stories for your own sites: sites where you hold the staff "
-            "role. Ask an admin to grant you the staff role at this site."
+            "You can only write stories for your own sites. Ask an admin to grant you the "
+            "staff role at this site."
         )
 
 

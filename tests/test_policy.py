@@ -95,6 +95,15 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/account"): Rule(SIGNED_IN),
     ("POST", "/account/tokens"): Rule(SIGNED_IN, form=lambda w: {"name": "t", "days": "7"}),
+    # A wrong current password (422): a right one would revoke the token the test goes on with.
+    ("POST", "/account/password"): Rule(
+        SIGNED_IN,
+        form=lambda w: {
+            "current_password": "not the password",
+            "new_password": "another long password",
+            "confirm_password": "another long password",
+        },
+    ),
     ("POST", "/account/tokens/{token_id}/revoke"): Rule(
         WRITERS, path_params=lambda w: {"token_id": w.token_id}
     ),
@@ -173,6 +182,13 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/me"): Rule(SIGNED_IN),
     ("GET", "/api/v1/tokens"): Rule(SIGNED_IN),
     ("POST", "/api/v1/tokens"): Rule(SIGNED_IN, body=lambda w: {"name": "script"}),
+    ("POST", "/api/v1/account/password"): Rule(
+        SIGNED_IN,
+        body=lambda w: {
+            "current_password": "not the password",
+            "new_password": "another long password",
+        },
+    ),
     # A spare token of the staff user: its owner and admins may revoke it.
     ("DELETE", "/api/v1/tokens/{token_id}"): Rule(
         WRITERS, path_params=lambda w: {"token_id": w.token_id}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentActor, SessionDep
+from api.deps import CurrentActor, SessionDep, SettingsDep, client_address
 from storybank import accounts
 
 router = APIRouter(tags=["account"])
@@ -22,6 +22,13 @@ class MePublic(BaseModel):
     roles: list[str]
     site_ids: list[int]
     grants: list[dict[str, str | int]]
+
+
+class PasswordChangeIn(BaseModel):
+    """The current password, to prove it is you, and the new one."""
+
+    current_password: str
+    new_password: str
 
 
 class TokenIn(BaseModel):
@@ -79,3 +86,37 @@ def create_token(data: TokenIn, session: SessionDep, actor: CurrentActor) -> New
 def revoke_token(token_id: int, session: SessionDep, actor: CurrentActor) -> TokenPublic:
     token = accounts.revoke_api_token(session=session, actor=actor, token_id=token_id)
     return TokenPublic.model_validate(token.model_dump())
+
+
+PASSWORD_CHANGE_HELP = (
+    "Every API token you have is revoked (this one too, if you call with a token) and every "
+    "other login session ends; the browser session making the call stays signed in. "
+    "A wrong current password answers 422 with code `wrong_current_password` and the field "
+    "`current_password`, and counts as a failed login (repeated failures answer 429). "
+    "A new password that breaks the password rule answers 422 naming `new_password`."
+)
+
+
+@router.post(
+    "/account/password",
+    status_code=204,
+    summary="Change my password (revokes all my API tokens)",
+    description=PASSWORD_CHANGE_HELP,
+)
+def change_password(
+    data: PasswordChangeIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+) -> None:
+    login = getattr(request.state, "login_session", None)
+    accounts.change_own_password(
+        session=session,
+        settings=settings,
+        actor=actor,
+        current_password=data.current_password,
+        new_password=data.new_password,
+        keep_session_id=login.id if login else None,
+        address=client_address(request),
+    )

@@ -10,14 +10,17 @@ from storybank.accounts.credentials import (
 from storybank.accounts.logins import (
     NewSession,
     authenticate,
+    end_all_sessions,
     end_session,
     resolve_session,
     start_session,
 )
+from storybank.accounts.passwords import PasswordChanged, change_own_password
 from storybank.accounts.tokens import (
     create_api_token,
     list_api_tokens,
     resolve_api_token,
+    revoke_all_tokens,
     revoke_api_token,
     token_is_live,
 )
@@ -42,10 +45,13 @@ __all__ = [
     "TOKEN_PREFIX",
     "GrantPair",
     "NewSession",
+    "PasswordChanged",
     "UserSummary",
     "authenticate",
+    "change_own_password",
     "create_api_token",
     "create_user",
+    "end_all_sessions",
     "end_session",
     "find_user_by_email",
     "get_user",
@@ -58,6 +64,7 @@ __all__ = [
     "reset_password",
     "resolve_api_token",
     "resolve_session",
+    "revoke_all_tokens",
     "revoke_api_token",
     "revoke_role",
     "set_active",

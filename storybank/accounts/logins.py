@@ -6,12 +6,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor, load_actor
 from storybank.accounts.credentials import GENERIC_LOGIN_ERROR, _digest, password_matches
-from storybank.accounts.users import find_user_by_email
 from storybank.audit import record_event
 from storybank.config import Settings
 from storybank.errors import InvalidInput, TooManyRequests
@@ -27,7 +26,28 @@ def authenticate(
     *, session: Session, settings: Settings, email: str, password: str, address: str
 ) -> User:
     """Check a login; throttle repeated failures per account and per address (429)."""
+    # Imported here because accounts.users ends sessions through this module.
+    from storybank.accounts.users import find_user_by_email
+
     email = email.strip().lower()[:254]
+    refuse_if_throttled(session=session, settings=settings, email=email, address=address)
+    user = find_user_by_email(session=session, email=email)
+    if user is None or not user.is_active or not password_matches(user.password_hash, password):
+        record_failed_password(
+            session=session,
+            email=email,
+            address=address,
+            user=user,
+            actor=None,
+            action="auth.login_failed",
+        )
+        session.commit()
+        raise InvalidInput(GENERIC_LOGIN_ERROR, code="login_failed", status=401)
+    return user
+
+
+def refuse_if_throttled(*, session: Session, settings: Settings, email: str, address: str) -> None:
+    """Raise TooManyRequests (429) if this account or address failed too often lately."""
     window_start = utcnow() - timedelta(seconds=settings.login_lockout_seconds)
     session.execute(delete(LoginAttempt).where(col(LoginAttempt.at) < window_start))
     failures = session.exec(
@@ -42,20 +62,27 @@ def authenticate(
             "Too many failed logins. Wait a few minutes, then try again.",
             retry_after=settings.login_lockout_seconds,
         )
-    user = find_user_by_email(session=session, email=email)
-    if user is None or not user.is_active or not password_matches(user.password_hash, password):
-        session.add(LoginAttempt(email=email, address=address[:64]))
-        record_event(
-            session=session,
-            actor=None,
-            action="auth.login_failed",
-            entity="user",
-            entity_id=user.id if user else "-",
-            details={"address": address[:64]},
-        )
-        session.commit()
-        raise InvalidInput(GENERIC_LOGIN_ERROR, code="login_failed", status=401)
-    return user
+
+
+def record_failed_password(
+    *,
+    session: Session,
+    email: str,
+    address: str,
+    user: User | None,
+    actor: User | None,
+    action: str,
+) -> None:
+    """Count a wrong password towards throttling and audit it; the caller commits."""
+    session.add(LoginAttempt(email=email, address=address[:64]))
+    record_event(
+        session=session,
+        actor=actor,
+        action=action,
+        entity="user",
+        entity_id=user.id if user else "-",
+        details={"address": address[:64]},
+    )
 
 
 @dataclass
@@ -100,6 +127,22 @@ def resolve_session(
         session.add(record)
         session.commit()
     return load_actor(session=session, user=user), record
+
+
+def end_all_sessions(
+    *, session: Session, user_id: int, except_session_id: str | None = None
+) -> int:
+    """End every login session of a user, except perhaps one; the caller commits.
+
+    `except_session_id` is a LoginSession.id (the hash of the cookie), so the person
+    changing their own password stays signed in where they did it.
+    """
+    condition = col(LoginSession.user_id) == user_id
+    if except_session_id is not None:
+        condition = and_(condition, col(LoginSession.id) != except_session_id)
+    ended = session.exec(select(func.count()).select_from(LoginSession).where(condition)).one()
+    session.execute(delete(LoginSession).where(condition))
+    return ended
 
 
 def end_session(*, session: Session, token: str) -> None:

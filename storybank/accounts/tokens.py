@@ -82,6 +82,30 @@ def revoke_api_token(*, session: Session, actor: Actor, token_id: int) -> ApiTok
     return token
 
 
+def revoke_all_tokens(*, session: Session, user_id: int, actor: User | None = None) -> int:
+    """Revoke every live token of a user, auditing each; the caller commits.
+
+    Used when the user's password is reset or changed: a token made under the old
+    password must not outlive it. Returns how many tokens were revoked.
+    """
+    live = session.exec(
+        select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+    ).all()
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+        session.add(token)
+        record_event(
+            session=session,
+            actor=actor,
+            action="token.revoke",
+            entity="api_token",
+            entity_id=token.id,
+            details={"user_id": user_id, "all_of_user": True},
+        )
+    return len(live)
+
+
 def resolve_api_token(*, session: Session, raw: str) -> Actor | None:
     """The actor behind a bearer token, or None if unknown, expired, revoked or disabled."""
     if not raw.startswith(TOKEN_PREFIX):

@@ -8,6 +8,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storybank.accounts.credentials import _check_password, _password_problems, hash_password
+from storybank.accounts.logins import end_all_sessions
+from storybank.accounts.tokens import revoke_all_tokens
 from storybank.audit import record_event
 from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound, StorybankError
 from storybank.models import ApiToken, Grant, LoginSession, Role, Unit, User, utcnow
@@ -233,11 +235,13 @@ def _apply_active(session: Session, actor: User | None, user: User, active: bool
 
 
 def reset_password(*, session: Session, actor: User | None, user_id: int, password: str) -> User:
-    """Set a new password and end the user's sessions."""
+    """Set a new password, end the user's sessions and revoke their API tokens (a token made
+    under the old password must not outlive it)."""
     _check_password(password)
     user = get_user(session=session, user_id=user_id)
     user.password_hash = hash_password(password)
-    session.execute(delete(LoginSession).where(col(LoginSession.user_id) == user.id))
+    end_all_sessions(session=session, user_id=user_id)
+    revoke_all_tokens(session=session, user_id=user_id, actor=actor)
     session.add(user)
     record_event(
         session=session, actor=actor, action="user.reset_password", entity="user", entity_id=user.id

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from storybank.models import AuditChange, AuditEvent, Coding, Story, utcnow
+from storybank.models import AuditChange, AuditEvent, Coding, Story, Unit, utcnow
 from tests.builders import make_site, make_story, make_user, token_headers
 
 
@@ -47,11 +47,14 @@ def test_expired_token_is_refused(client, session, site):
     headers = token_headers(session, staff)
     from storybank.models import ApiToken
 
+    assert client.get("/api/v1/me", headers=headers).status_code == 200, "works until it expires"
     token = session.exec(select(ApiToken)).one()
     token.expires_at = utcnow() - timedelta(seconds=1)
     session.add(token)
     session.commit()
-    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    refused = client.get("/api/v1/me", headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["message"] == "That API token is unknown, expired or revoked."
 
 
 def test_bad_token_requests_are_422(client, session, site):
@@ -182,10 +185,17 @@ def test_admin_role_is_granted_only_at_the_top_unit(client, session, site, admin
 def test_non_admins_cannot_manage_users_or_read_the_audit_log(client, session, site):
     for role in ("staff", "reviewer", "evaluator", "facilitator", "panel_member"):
         headers = token_headers(session, make_user(session, roles=[role], sites=[site]))
-        assert client.get("/api/v1/users", headers=headers).status_code == 403
+        users = client.get("/api/v1/users", headers=headers)
+        assert users.status_code == 403
+        assert users.json()["error"] == {
+            "code": "forbidden",
+            "message": "This needs the admin role.",
+            "problems": [],
+        }
         assert client.get("/api/v1/audit", headers=headers).status_code == 403
         unit = {"name": "X", "level": "site"}
         assert client.post("/api/v1/units", json=unit, headers=headers).status_code == 403
+    assert session.exec(select(Unit).where(Unit.name == "X")).all() == [], "no unit was added"
 
 
 def test_audit_log_is_filterable_exportable_and_has_no_write_endpoint(

@@ -42,6 +42,7 @@ def test_cookie_authenticated_api_write_needs_the_csrf_header(client, session, s
 
 def test_idle_session_ends(client, session, staff, settings):
     new = _signed_in(client, session, staff)
+    assert client.get("/api/v1/me").status_code == 200, "signed in until idle"
     record = session.get(LoginSession, new.record.id)
     record.last_seen_at -= timedelta(minutes=settings.session_idle_minutes + 1)
     session.add(record)
@@ -60,6 +61,7 @@ def test_login_rotates_the_session_id(session, staff):
 
 def test_disabling_a_user_ends_their_sessions(client, session, staff):
     _signed_in(client, session, staff)
+    assert client.get("/api/v1/me").status_code == 200, "signed in until disabled"
     accounts.set_active(session=session, actor=None, user_id=staff.id, active=False)
     assert client.get("/api/v1/me").status_code == 401
 

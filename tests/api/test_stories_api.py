@@ -208,6 +208,8 @@ def test_consent_endpoint_records_level_and_submitted_story_cannot_be_edited(
         json={"level": "site_only", "version": 1},
     )
     assert consent.status_code == 200
+    assert consent.json()["consent_level"] == "site_only"
+    assert consent.json()["consent_recorded_at"] is not None
     submitted = client.post(
         f"/api/v1/stories/{story['id']}/submit",
         headers=headers,
@@ -220,6 +222,9 @@ def test_consent_endpoint_records_level_and_submitted_story_cannot_be_edited(
         json={"version": submitted.json()["version"], "title": "Changed"},
     )
     assert edit.status_code == 409
+    assert edit.json()["error"]["code"] == "wrong_status"
+    stored = client.get(f"/api/v1/stories/{story['id']}", headers=headers).json()
+    assert stored["title"] == COMPLETE_STORY["title"] and stored["consent_level"] == "site_only"
 
 
 def test_withdraw_then_withdraw_again_conflicts(client, headers, somerset):

@@ -32,8 +32,12 @@ def log_in(client: TestClient, user: User, password: str = PASSWORD, next_path: 
     if next_path:
         data["next"] = next_path
     response = client.post("/login", data=data, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return csrf_token(client.get("/account"))
+    assert response.status_code == 303, text_of(response)
+    assert response.headers["location"] == (next_path or "/stories")
+    account = client.get("/account", follow_redirects=False)
+    assert account.status_code == 200, "the new session does not sign the person in"
+    assert f"Name {user.display_name}" in text_of(account)
+    return csrf_token(account)
 
 
 def text_of(page: Response) -> str:

@@ -149,7 +149,11 @@ def test_erase_form_needs_the_csrf_token(client, session, story, admin_csrf):
     assert session.get(Story, story.id).erased_at is None
 
 
-def test_staff_cannot_open_the_erase_page(client, story, csrf):
-    assert client.get(f"/admin/stories/{story.id}/erase").status_code == 403
+def test_staff_cannot_open_the_erase_page(client, session, story, csrf):
+    page = client.get(f"/admin/stories/{story.id}/erase")
+    assert page.status_code == 403
+    assert "This needs the admin role." in text_of(page)
     form = {"csrf_token": csrf, "reason": "no", "understood": "yes"}
     assert client.post(f"/admin/stories/{story.id}/erase", data=form).status_code == 403
+    session.expire_all()
+    assert session.get(Story, story.id).erased_at is None

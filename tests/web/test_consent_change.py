@@ -117,7 +117,11 @@ def test_only_writers_of_the_site_may_change_consent(client, session, story, der
     reviewer = make_user(session, roles=["reviewer"], sites=[somerset])
     csrf = log_in(client, reviewer)
     assert client.get(f"/stories/{story.id}/consent").status_code == 403
-    assert _change(client, csrf, story).status_code == 403
+    refused = _change(client, csrf, story)
+    assert refused.status_code == 403
+    assert "You can only write stories for your own sites." in text_of(refused)
+    session.expire_all()
+    assert session.get(Story, story.id).consent_level == "programme_anonymised", "unchanged"
 
 
 def test_a_withdrawn_story_keeps_its_consent(client, session, somerset, staff, csrf):

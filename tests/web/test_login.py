@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from storybank.models import LoginSession
+from storybank.models import LoginSession, Story
 from tests.builders import PASSWORD, token_headers
 from tests.web.pages import csrf_token, log_in, text_of
 
@@ -40,9 +41,10 @@ def test_login_success_sets_a_session_cookie_and_goes_to_the_story_list(client, 
     cookie = _cookie_header(response, "storybank_session")
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
     assert "secure" not in cookie, "plain http test server: no Secure flag"
-    page = client.get("/stories")
-    assert page.status_code == 200
+    page = client.get("/stories", follow_redirects=False)
+    assert page.status_code == 200, "the new session signs the person in"
     assert "Log out" in text_of(page)
+    assert "Name Sam Staff" in text_of(client.get("/account", follow_redirects=False))
 
 
 def test_cookies_are_secure_when_the_operator_forces_it(client, settings):
@@ -72,9 +74,16 @@ def test_login_rotates_the_session_id_and_ends_the_previous_session(client, sess
 
 
 def test_a_planted_session_cookie_is_replaced_at_login(client, staff):
-    client.cookies.set("storybank_session", "planted-by-someone-else", domain="testserver.local")
-    _login(client, staff.email, PASSWORD)
-    assert client.cookies.get("storybank_session") != "planted-by-someone-else"
+    planted = "planted-by-someone-else"
+    client.cookies.set("storybank_session", planted, domain="testserver.local")
+    response = _login(client, staff.email, PASSWORD)
+    assert response.headers["location"] == "/stories"
+    assert client.cookies.get("storybank_session") not in (None, planted)
+    assert "Name Sam Staff" in text_of(client.get("/account", follow_redirects=False))
+    client.cookies.clear()
+    client.cookies.set("storybank_session", planted, domain="testserver.local")
+    refused = client.get("/account", follow_redirects=False)
+    assert refused.headers["location"] == "/login?next=/account", "the planted value is no session"
 
 
 def test_failed_login_shows_one_generic_message_and_keeps_the_email(client, staff):
@@ -117,6 +126,10 @@ def test_pages_need_a_login_and_come_back_after_it(client, staff):
     assert 'name="next" value="/stories?status=draft"' in login_page.text
     response = _login(client, staff.email, PASSWORD, next_path="/stories?status=draft")
     assert response.headers["location"] == "/stories?status=draft"
+    back = client.get(response.headers["location"], follow_redirects=False)
+    assert back.status_code == 200, "signed in on arrival"
+    assert '<option value="draft" selected>' in back.text, "the filter survived the login"
+    assert "Log out" in text_of(back)
 
 
 def test_login_never_redirects_to_another_site(client, staff):
@@ -133,11 +146,17 @@ def test_home_page_goes_to_the_story_list(client):
 
 
 def test_logout_ends_the_session(client, staff, csrf):
+    cookie = client.cookies.get("storybank_session")
     response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?logged_out=1"
     assert "You have logged out." in text_of(client.get("/login?logged_out=1"))
-    assert client.get("/stories", follow_redirects=False).status_code == 303
+    # The browser forgets the cookie; the server must forget the session too, so a copy of
+    # the cookie kept elsewhere no longer signs anyone in.
+    client.cookies.set("storybank_session", cookie, domain="testserver.local")
+    response = client.get("/stories", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/stories"
 
 
 def test_form_post_without_the_csrf_token_is_refused(client, staff, csrf, somerset):
@@ -158,9 +177,12 @@ def test_form_post_with_an_api_token_needs_no_csrf_token(client, session, staff,
         follow_redirects=False,
     )
     assert response.status_code == 303
+    story = session.exec(select(Story).where(Story.title == "By script")).one()
+    assert response.headers["location"] == f"/stories/{story.id}/edit?saved=1"
+    assert story.author_id == staff.id and story.status == "draft"
 
 
-def test_form_post_without_a_login_goes_to_the_login_page(client, somerset):
+def test_form_post_without_a_login_goes_to_the_login_page(client, session, somerset):
     response = client.post(
         "/stories/new",
         data={"title": "Lost", "csrf_token": "x"},
@@ -169,11 +191,14 @@ def test_form_post_without_a_login_goes_to_the_login_page(client, somerset):
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/stories/new"
+    assert session.exec(select(Story)).all() == [], "nothing was saved"
 
 
 def test_logged_in_person_visiting_login_goes_on(client, staff, csrf):
     response = client.get("/login?next=/account", follow_redirects=False)
+    assert response.status_code == 303
     assert response.headers["location"] == "/account"
+    assert "Name Sam Staff" in text_of(client.get("/account", follow_redirects=False))
 
 
 def test_error_pages_say_what_to_do_next(client, staff, csrf):
@@ -185,5 +210,12 @@ def test_error_pages_say_what_to_do_next(client, staff, csrf):
     assert "Traceback" not in response.text
 
 
-def test_log_in_helper_works(client, staff):
-    assert log_in(client, staff)
+def test_log_in_helper_signs_in_and_returns_the_sessions_csrf_token(client, session, staff):
+    csrf = log_in(client, staff)
+    [record] = session.exec(select(LoginSession).where(LoginSession.user_id == staff.id)).all()
+    assert csrf == record.csrf_token
+
+
+def test_log_in_helper_fails_loudly_on_a_wrong_password(client, staff):
+    with pytest.raises(AssertionError):
+        log_in(client, staff, password="not the password")

@@ -102,11 +102,18 @@ def test_admin_sees_every_site_and_filters_by_one(client, session, somerset, der
     assert _titles(client.get(f"/stories?site_id={derby.id}")) == ["In Derby"]
 
 
-def test_staff_never_see_other_sites_stories_in_the_list(client, session, somerset, derby, csrf):
+def test_staff_never_see_other_sites_stories_in_the_list(
+    client, session, somerset, derby, staff, csrf
+):
     other = make_user(session, roles=["staff"], sites=[derby])
     make_story(session, site=derby, author=other, title="In Derby")
-    assert _titles(client.get("/stories")) == []
-    assert _titles(client.get(f"/stories?site_id={derby.id}")) == []
+    make_story(session, site=somerset, author=staff, title="In Somerset")
+    page = client.get("/stories")
+    assert _titles(page) == ["In Somerset"]
+    assert "Showing 1 of 1 story" in text_of(page), "the Derby story is not even counted"
+    asking_for_derby = client.get(f"/stories?site_id={derby.id}")
+    assert _titles(asking_for_derby) == []
+    assert "No stories match this search." in text_of(asking_for_derby)
 
 
 def test_no_match_explains_and_offers_to_clear_filters(client, session, somerset, staff, csrf):
@@ -123,9 +130,21 @@ def test_blank_filters_mean_any(client, session, somerset, staff, csrf):
     assert "Showing 1 of 1 story" in text_of(page)
 
 
-def test_a_future_date_filter_finds_nothing_but_does_not_fail(client, session, somerset, csrf):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    assert client.get(f"/stories?date_from={tomorrow}").status_code == 200
+def test_a_future_date_filter_finds_nothing_but_does_not_fail(
+    client, session, somerset, staff, csrf
+):
+    today = date.today()
+    make_story(session, site=somerset, author=staff, title="Last year", change_date="2025-02-01")
+    make_story(session, site=somerset, author=staff, title="Changed today", change_date=today)
+    assert _titles(client.get(f"/stories?date_from={today.isoformat()}")) == ["Changed today"]
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    page = client.get(f"/stories?date_from={tomorrow}")
+    assert page.status_code == 200
+    assert _titles(page) == []
+    text = text_of(page)
+    assert "No stories match this search." in text
+    assert "There is a problem" not in text, "a date after today is allowed, it just finds none"
+    assert f'id="field-date_from" name="date_from" type="date" value="{tomorrow}"' in page.text
 
 
 def test_list_shows_confirmed_outcome_numbers(client, session, somerset, staff, csrf):

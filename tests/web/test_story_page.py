@@ -82,6 +82,7 @@ def test_reviewer_reads_a_submitted_story_without_edit_buttons(client, session, 
     log_in(client, reviewer)
     page = client.get(f"/stories/{story.id}")
     assert page.status_code == 200
+    assert "Joan found the lunch club" in text_of(page), "the reviewer reads the story"
     assert "Edit draft" not in page.text and "Withdraw" not in page.text
     assert client.get(f"/stories/{story.id}/withdraw").status_code == 403
 
@@ -97,7 +98,9 @@ def test_staff_of_another_site_get_not_found(client, session, somerset, derby, s
 
 
 def test_unknown_story_is_not_found(client, csrf):
-    assert client.get("/stories/999999").status_code == 404
+    page = client.get("/stories/999999")
+    assert page.status_code == 404
+    assert "There is no story with id 999999 that you can see." in text_of(page)
 
 
 def test_withdraw_asks_to_confirm_then_withdraws(client, session, somerset, staff, csrf):

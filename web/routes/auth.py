@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from api.deps import SESSION_COOKIE, OptionalActor, SessionDep, SettingsDep
+from api.deps import SESSION_COOKIE, OptionalActor, SessionDep, SettingsDep, client_address
 from storybank import accounts
 from storybank.errors import Forbidden, InvalidInput, TooManyRequests
 from web.deps import CSRF_MESSAGE, FormActor, FormValues, safe_next, secure_cookies, tokens_match
@@ -43,7 +43,7 @@ def log_in(
             settings=settings,
             email=email,
             password=form.get("password", ""),
-            address=request.client.host if request.client else "unknown",
+            address=client_address(request),
         )
     except TooManyRequests as exc:
         headers = {"Retry-After": str(exc.retry_after)}
