@@ -32,6 +32,7 @@ from storybank.models.stories import (
     StoryUpdate,
     SubmitIn,
     VersionIn,
+    new_reference,
 )
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "UserSite",
     "VersionIn",
     "metadata",
+    "new_reference",
     "require_id",
     "utcnow",
 ]

@@ -223,7 +223,7 @@ def test_xlsx_export_is_a_workbook_of_the_stories_the_actor_may_read(
     assert response.headers["content-type"] == XLSX_TYPE
     assert response.headers["content-disposition"].endswith('.xlsx"')
     book = load_workbook(io.BytesIO(response.content), read_only=True)
-    titles = {row[4] for row in book["Story register"].iter_rows(min_row=2, values_only=True)}
+    titles = {row[6] for row in book["Story register"].iter_rows(min_row=2, values_only=True)}
     assert titles == {"Somerset shared", "Derby shared"}
     assert book.sheetnames == ["Story register", "Codebook"]
 
