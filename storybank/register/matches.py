@@ -71,19 +71,8 @@ def check_match(
     if story.erased_at is not None:
         return None, None, [("reference", f"Story {story.id} was erased; it cannot be updated.")]
     problems: Problems = []
-    values = read_cells(raw, problems)
-    _check_same_site(checker, story, values.get("site"), problems)
-    given = {name: values.get(name) for name in STORY_FIELDS if name in raw}
-    stored = validated_fields(given, problems, keep_empty=True)
-    if stored is None or problems:
-        return None, None, problems
-    changes = {
-        name: value for name, value in _as_stored(stored).items() if getattr(story, name) != value
-    }
-    if story.status != StoryStatus.draft:
-        probe = Story(**{**story.model_dump(), **changes})
-        problems.extend((p.field, p.message) for p in missing_for_submit(probe))
-    if problems:
+    changes = _changes(checker, raw, story, problems)
+    if changes is None:
         return None, None, problems
     if not changes:
         return (
@@ -95,6 +84,25 @@ def check_match(
     plan = PlannedUpdate(row, story.id, story.version, before, changes)
     message = f"Matches story {story.id}; updates {', '.join(sorted(changes))}."
     return StoryMatch(row, story.id, "update", message), plan, []
+
+
+def _changes(
+    checker: RowChecker, raw: dict[str, Any], story: Story, problems: Problems
+) -> dict[str, Any] | None:
+    """The story fields the row changes, in stored form; None (and problems) if it cannot."""
+    values = read_cells(raw, problems)
+    _check_same_site(checker, story, values.get("site"), problems)
+    given = {name: values.get(name) for name in STORY_FIELDS if name in raw}
+    stored = validated_fields(given, problems, keep_empty=True)
+    if stored is None or problems:
+        return None
+    changes = {
+        name: value for name, value in _as_stored(stored).items() if getattr(story, name) != value
+    }
+    if story.status == StoryStatus.submitted:
+        probe = Story(**{**story.model_dump(), **changes})
+        problems.extend((p.field, p.message) for p in missing_for_submit(probe))
+    return None if problems else changes
 
 
 def _may_change(actor: Actor, story: Story) -> bool:
