@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -24,20 +25,38 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+def _migrate(engine: Engine, step: Callable[[Config], None]) -> None:
+    """Run a migration step in one transaction.
+
+    On SQLite, foreign keys are switched off while it runs (SQLite's own procedure for
+    schema changes): rebuilding a table in batch mode drops the old one, which with
+    foreign keys on would cascade into every table that refers to it (a rebuild of
+    `stories` would delete every coding). They are checked before being switched on.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            step(config)
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"the migration left rows with broken references: {broken[:5]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database behind `engine` to `revision`."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _migrate(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Downgrade the database behind `engine` to `revision`."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    _migrate(engine, lambda config: command.downgrade(config, revision))
 
 
 def current_revision(engine: Engine) -> str | None:

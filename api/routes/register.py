@@ -30,6 +30,15 @@ class ImportProblemPublic(BaseModel):
     message: str
 
 
+class StoryMatchPublic(BaseModel):
+    """A row whose reference is an existing story's; `action` is skip, update or unchanged."""
+
+    row: int
+    story_id: int
+    action: str
+    message: str
+
+
 class ImportReportPublic(BaseModel):
     """What an import (or a dry run) found and, for a real import, the stories it wrote."""
 
@@ -39,7 +48,10 @@ class ImportReportPublic(BaseModel):
     good_rows: int
     problems: list[ImportProblemPublic]
     ignored_columns: list[str]
+    matches: list[StoryMatchPublic]
+    notes: list[str]
     created_story_ids: list[int]
+    updated_story_ids: list[int]
 
 
 def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
@@ -50,7 +62,10 @@ def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
         good_rows=report.good_rows,
         problems=[ImportProblemPublic(**vars(problem)) for problem in report.problems],
         ignored_columns=report.ignored_columns,
+        matches=[StoryMatchPublic(**vars(match)) for match in report.matches],
+        notes=report.notes,
         created_story_ids=report.created_story_ids,
+        updated_story_ids=report.updated_story_ids,
     )
 
 
@@ -58,6 +73,11 @@ def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
     "/imports",
     response_model=ImportReportPublic,
     summary="Import stories from a CSV or XLSX register; dry_run=true only checks every row",
+    description=(
+        "A row whose `reference` is an existing story's is skipped, or with update=true "
+        "updates that story's fields. Only an admin's import keeps the file's author_email, "
+        "submitted_at and withdrawn_at."
+    ),
     responses={
         413: {"description": "The file is larger, or has more rows, than the import limits."},
         415: {"description": "The file is neither CSV (UTF-8) nor XLSX."},
@@ -70,17 +90,28 @@ def import_register(
     actor: ImporterActor,
     settings: SettingsDep,
     dry_run: bool = False,
+    update: bool = False,
 ) -> ImportReportPublic | JSONResponse:
     content = file.file.read(settings.max_import_bytes + 1)
     name = file.filename or ""
     if dry_run:
         report = check_import(
-            session=session, actor=actor, filename=name, content=content, settings=settings
+            session=session,
+            actor=actor,
+            filename=name,
+            content=content,
+            update=update,
+            settings=settings,
         )
         return _public(report, dry_run=True)
     try:
         report = import_stories(
-            session=session, actor=actor, filename=name, content=content, settings=settings
+            session=session,
+            actor=actor,
+            filename=name,
+            content=content,
+            update=update,
+            settings=settings,
         )
     except ImportRejected as rejected:
         body = error_body(

@@ -127,7 +127,14 @@ def _insert(table: str, values: dict[str, Any]) -> int:
 def _units_from_sites() -> int | None:
     """Copy sites into units (same ids) under region units and a programme; the root id."""
     bind = op.get_bind()
-    sites = bind.execute(sa.text("SELECT id, name, region, created_at FROM sites")).all()
+    old = sa.table(
+        "sites",
+        sa.column("id", sa.Integer),
+        sa.column("name", sa.String),
+        sa.column("region", sa.String),
+        sa.column("created_at", storybank.models.base.UTCDateTime(timezone=True)),
+    )
+    sites = bind.execute(sa.select(old.c.id, old.c.name, old.c.region, old.c.created_at)).all()
     users = bind.execute(sa.text("SELECT COUNT(*) FROM users")).scalar_one()
     if not sites and not users:
         return None

@@ -16,7 +16,12 @@ from storybank.errors import StorybankError
 from storybank.models import StoryStatus
 from storybank.register import exporter
 from storybank.register.actors import acting_user
-from storybank.register.importer import ImportRejected, check_import, import_stories
+from storybank.register.importer import (
+    ImportRejected,
+    ImportReport,
+    check_import,
+    import_stories,
+)
 from storybank.stories import StoryFilters
 from storybank.units import find_site_by_name
 
@@ -27,6 +32,9 @@ EXPORT_FORMATS = ("csv", "xlsx", "both")
 def import_register(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file.")],
     dry_run: Annotated[bool, typer.Option(help="Check every row; write nothing.")] = False,
+    update: Annotated[
+        bool, typer.Option(help="Update the stories whose reference a row has (else skip them).")
+    ] = False,
     as_email: Annotated[
         str | None, typer.Option("--as", help="Whose rights apply (default: the first admin).")
     ] = None,
@@ -40,7 +48,11 @@ def import_register(
             actor = acting_user(session=session, email=as_email)
             if dry_run:
                 report = check_import(
-                    session=session, actor=actor, filename=file.name, content=content
+                    session=session,
+                    actor=actor,
+                    filename=file.name,
+                    content=content,
+                    update=update,
                 )
             else:
                 with Progress(console=console) as bar:
@@ -50,6 +62,7 @@ def import_register(
                         actor=actor,
                         filename=file.name,
                         content=content,
+                        update=update,
                         progress=lambda done, total: bar.update(task, completed=done, total=total),
                     )
         except ImportRejected as rejected:
@@ -57,19 +70,35 @@ def import_register(
             report = rejected.report
         except StorybankError as error:
             fail(error)
+    _print_report(report, dry_run=dry_run)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+def _print_report(report: ImportReport, *, dry_run: bool) -> None:
+    """The bad rows, the rows matching stories, any notes, then what was (or would be) done."""
     if report.problems:
         table = Table("row", "column", "problem", title="Rows that cannot be imported")
         for problem in report.problems:
             table.add_row(str(problem.row), problem.column, problem.message)
         console.print(table)
+    if report.matches:
+        matches = Table("row", "story", "what happens", title="Rows that match a story")
+        for match in report.matches:
+            matches.add_row(str(match.row), str(match.story_id), match.message)
+        console.print(matches)
+    for note in report.notes:
+        console.print(f"Note: {note}")
     console.print(f"{report.good_rows} of {report.rows} rows are good.")
     if dry_run:
         console.print("Dry run: nothing was written.")
     elif not report.problems:
         count = len(report.created_story_ids)
-        console.print(f"Imported {count} {'story' if count == 1 else 'stories'}.")
-    if report.problems:
-        raise typer.Exit(1)
+        done = f"Imported {count} {'story' if count == 1 else 'stories'}."
+        if report.matches:
+            skipped = sum(m.action == "skip" for m in report.matches)
+            done += f" Updated {len(report.updated_story_ids)}, skipped {skipped}."
+        console.print(done)
 
 
 @app.command("export")

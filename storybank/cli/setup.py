@@ -11,7 +11,14 @@ from rich.progress import Progress
 from sqlmodel import Session, select
 
 from storybank import accounts, migrate
-from storybank.cli.base import app, codebook_app, console, db_app
+from storybank.cli.base import (
+    app,
+    codebook_app,
+    console,
+    db_app,
+    existing_engine,
+    new_or_existing_engine,
+)
 from storybank.cli.base import engine as open_engine
 from storybank.codebook import load_codebook
 from storybank.config import get_settings
@@ -22,7 +29,7 @@ from storybank.units import ensure_root
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Upgrade the database to the latest schema (or REVISION)."""
-    engine = open_engine()
+    engine = new_or_existing_engine()
     migrate.upgrade(engine, revision)
     console.print(f"Database at revision {migrate.current_revision(engine)}.")
 
@@ -30,7 +37,7 @@ def db_upgrade(revision: str = "head") -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: str) -> None:
     """Downgrade the database to REVISION ('base' removes every table)."""
-    engine = open_engine()
+    engine = existing_engine()
     migrate.downgrade(engine, revision)
     console.print(f"Database at revision {migrate.current_revision(engine)}.")
 
@@ -38,14 +45,14 @@ def db_downgrade(revision: str) -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Show the database's revision and the newest one available."""
-    engine = open_engine()
+    engine = existing_engine()
     console.print(f"current: {migrate.current_revision(engine)}  head: {migrate.head_revision()}")
 
 
 @app.command()
 def setup() -> None:
     """Migrate, load the codebook and create the first admin if there is none."""
-    engine = open_engine()
+    engine = new_or_existing_engine()
     migrate.upgrade(engine)
     with Session(engine) as session:
         loaded = load_codebook(session=session, actor=None)

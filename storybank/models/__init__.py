@@ -39,6 +39,7 @@ from storybank.models.stories import (
     StoryUpdate,
     SubmitIn,
     VersionIn,
+    new_reference,
 )
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "User",
     "VersionIn",
     "metadata",
+    "new_reference",
     "require_id",
     "utcnow",
 ]

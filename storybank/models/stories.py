@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
+from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 from pydantic import Field as Check
@@ -99,11 +100,20 @@ Solution = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Money = Annotated[Decimal, Check(ge=0, le=100_000, max_digits=8, decimal_places=2)]
 
 
+def new_reference() -> str:
+    """A fresh story reference: a random UUID as 36 characters."""
+    return str(uuid4())
+
+
 class Story(SQLModel, table=True):
     """A change story: what changed, for whom, who helped and why it matters."""
 
     __tablename__ = "stories"
     id: int | None = Field(default=None, primary_key=True)
+    # A stable reference that register exports carry, so a re-import finds the same story.
+    reference: str = Field(
+        default_factory=new_reference, sa_type=String(36), unique=True, index=True
+    )
     site_id: int = Field(
         sa_column=Column(Integer, ForeignKey("units.id"), index=True, nullable=False)
     )
@@ -216,6 +226,7 @@ class StoryPublic(BaseModel):
     """A story as the API returns it."""
 
     id: int
+    reference: str
     site_id: int
     site_name: str
     author_id: int

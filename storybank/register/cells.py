@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from storybank.register.columns import Column, choice_value, choices_hint
 
@@ -13,6 +14,7 @@ from storybank.register.columns import Column, choice_value, choices_hint
 # does not run it as a formula; reading strips it again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+TIMESTAMP_FORMATS = tuple(f"{day} {time}" for day in DATE_FORMATS for time in ("%H:%M:%S", "%H:%M"))
 LIST_SEPARATORS = re.compile(r"[;,]")
 SOLUTION_SEPARATORS = re.compile(r"[;\n\r]")
 
@@ -48,6 +50,49 @@ def read_date(value: Any) -> date | None:
         except ValueError:
             continue
     raise CellProblem(f"{_shown(text)} is not a date; write it as YYYY-MM-DD or DD/MM/YYYY.")
+
+
+def read_timestamp(value: Any) -> datetime | None:
+    """A moment in UTC from a date-time cell, 'YYYY-MM-DD HH:MM[:SS]', 'DD/MM/YYYY HH:MM' or ISO.
+
+    A time without a zone is UTC, as the exporter writes it.
+    """
+    moment = value if isinstance(value, datetime) else _parse_timestamp(cell_text(value))
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _parse_timestamp(text: str) -> datetime | None:
+    if not text:
+        return None
+    for pattern in TIMESTAMP_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise CellProblem(
+            f"{_shown(text)} is not a date and time; write it as YYYY-MM-DD HH:MM:SS (UTC)."
+        ) from None
+
+
+def read_reference(value: Any) -> str | None:
+    """A story reference: a UUID, in its usual 36-character form."""
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return str(UUID(text))
+    except ValueError:
+        raise CellProblem(
+            f"{_shown(text)} is not a story reference; a reference looks like "
+            "3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b. Leave it empty for a new story."
+        ) from None
 
 
 def read_money(value: Any) -> Decimal | None:

@@ -2,6 +2,7 @@
 
 A file written by the exporter can be imported again: every exported header is either an
 importable column or a known export-only column (id, region, ...) that an import ignores.
+The first column, `reference`, is the story's stable reference: a re-import matches on it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from storybank.models import LABELS, ConsentLevel, ContactRoute, Perspective, St
 class Kind(StrEnum):
     """How a column's cells are read and written."""
 
+    reference = "reference"
     number = "number"
     text = "text"
     long_text = "long_text"
@@ -43,11 +45,12 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
+    Column("reference", "reference", Kind.reference, width=38),
     Column("id", "id", Kind.number, width=8, imported=False),
     Column("site", "site", Kind.text, width=20),
     Column("region", "region", Kind.text, width=20, imported=False),
     Column("author", "author", Kind.text, width=20, imported=False),
-    Column("author_email", "author email", Kind.email, width=28, exported=False),
+    Column("author_email", "author email", Kind.email, width=28),
     Column("title", "title", Kind.text, width=36),
     Column("perspective", "perspective", Kind.choice, width=22, choices=Perspective),
     Column("contact_route", "contact route", Kind.choice, width=26, choices=ContactRoute),
@@ -64,7 +67,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("weekly_cost_change", "weekly cost change", Kind.money, width=14, imported=False),
     Column("consent_level", "consent level", Kind.choice, width=28, choices=ConsentLevel),
     Column("status", "status", Kind.choice, width=12, choices=StoryStatus),
-    Column("submitted_at", "submitted at", Kind.timestamp, width=18, imported=False),
+    Column("submitted_at", "submitted at", Kind.timestamp, width=20),
+    Column("withdrawn_at", "withdrawn at", Kind.timestamp, width=20),
     Column("outcomes", "outcomes", Kind.outcomes, width=12),
     Column("themes", "themes", Kind.themes, width=40),
 )
@@ -85,7 +89,8 @@ STORY_FIELDS = (
     "weekly_cost_before",
     "weekly_cost_after",
 )
-IMPORTABLE_STATUSES = (StoryStatus.draft, StoryStatus.submitted)
+# The columns only an admin's import keeps; anyone else becomes the author, at the import's time.
+KEPT_FOR_ADMINS = ("author_email", "submitted_at", "withdrawn_at")
 
 
 def normalise_header(text: str) -> str:
@@ -127,7 +132,4 @@ def choice_label(value: str | None) -> str:
 def choices_hint(column: Column) -> str:
     """The accepted values of a choice column, for a problem message."""
     assert column.choices is not None
-    members = column.choices
-    if column.name == "status":
-        members = IMPORTABLE_STATUSES  # type: ignore[assignment]
-    return ", ".join(f"{m.value} ({LABELS.get(m.value, m.value)})" for m in members)
+    return ", ".join(f"{m.value} ({LABELS.get(m.value, m.value)})" for m in column.choices)

@@ -35,7 +35,11 @@ CHUNK_BYTES = 64 * 1024
 BOLD = Font(bold=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-FORMATS = {Kind.date: "dd/mm/yyyy", Kind.timestamp: "dd/mm/yyyy hh:mm", Kind.money: '"£"#,##0.00'}
+FORMATS = {
+    Kind.date: "dd/mm/yyyy",
+    Kind.timestamp: "dd/mm/yyyy hh:mm:ss",
+    Kind.money: '"£"#,##0.00',
+}
 CODEBOOK_COLUMNS = (("key", 28), ("kind", 10), ("number", 8), ("label", 45), ("description", 90))
 
 
@@ -60,19 +64,24 @@ def _register_rows(session: Session, stories: list[Story]) -> Iterator[Row]:
     sites = {s.id: s for s in session.exec(select(Unit).where(col(Unit.id).in_(site_ids)))}
     regions = parent_names(session=session)
     author_ids = {s.author_id for s in stories}
-    authors = dict(
-        session.exec(select(User.id, User.display_name).where(col(User.id).in_(author_ids))).all()
-    )
+    authors = {
+        user_id: (name, email)
+        for user_id, name, email in session.exec(
+            select(User.id, User.display_name, User.email).where(col(User.id).in_(author_ids))
+        ).all()
+    }
     codes = confirmed_codes(session=session, story_ids=[s.id for s in stories])
     for story in stories:
         site = sites[story.site_id]
         refs = codes.get(story.id or 0, [])
+        author, author_email = authors.get(story.author_id, ("", ""))
         yield {
             **{c.name: _story_value(c, story) for c in EXPORTED},
             "id": story.id,
             "site": site.name,
             "region": regions.get(story.site_id, ""),
-            "author": authors.get(story.author_id, ""),
+            "author": author,
+            "author_email": author_email,
             "weekly_cost_change": _difference(story.weekly_cost_before, story.weekly_cost_after),
             "outcomes": "; ".join(str(r.number) for r in refs if r.kind == CodeKind.outcome),
             "themes": "; ".join(r.key for r in refs if r.kind == CodeKind.theme),
@@ -161,7 +170,7 @@ def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -11,22 +11,39 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from sqlmodel import Session
+from sqlalchemy import update as sql_update
+from sqlmodel import Session, col
 
 from storybank.access import Actor, require_role
 from storybank.audit import record_event
 from storybank.config import Settings, get_settings
-from storybank.errors import FieldProblem, InvalidInput, TooLarge
-from storybank.models import Coding, CodingSource, Role, Story, StoryStatus, utcnow
+from storybank.errors import Conflict, FieldProblem, InvalidInput, TooLarge
+from storybank.models import (
+    Coding,
+    CodingSource,
+    Role,
+    Story,
+    StoryStatus,
+    new_reference,
+    utcnow,
+)
 from storybank.register import cells
-from storybank.register.columns import COLUMNS, Column, find_column
-from storybank.register.rows import PlannedStory, RowChecker
+from storybank.register.columns import COLUMNS, KEPT_FOR_ADMINS, Column, find_column
+from storybank.register.matches import (
+    PlannedUpdate,
+    StoryMatch,
+    check_match,
+    stories_by_reference,
+)
+from storybank.register.rows import PlannedStory, Problems, RowChecker
 from storybank.register.sheets import Sheet, SheetRow, parse_rows
+from storybank.stories.deidentifying import lapse_confirmation
 
 __all__ = [
     "ImportProblem",
     "ImportRejected",
     "ImportReport",
+    "StoryMatch",
     "check_import",
     "import_stories",
     "parse_rows",
@@ -36,6 +53,11 @@ log = logging.getLogger("storybank.register")
 Progress = Callable[[int, int], None]
 HEADER_ROW = 1
 BATCH_SIZE = 200  # stories inserted per statement
+NOT_KEPT_NOTE = (
+    "Only an admin's import keeps the file's author_email, submitted_at and withdrawn_at: "
+    "you become the author of every new story, and its submitted and withdrawn times are "
+    "the time of the import."
+)
 
 
 @dataclass
@@ -56,12 +78,23 @@ class ImportReport:
     good_rows: int
     problems: list[ImportProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    matches: list[StoryMatch] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     created_story_ids: list[int] = field(default_factory=list)
+    updated_story_ids: list[int] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> int:
         """How many data rows have at least one problem."""
         return len({p.row for p in self.problems if p.row > HEADER_ROW})
+
+
+@dataclass
+class Plan:
+    """What a good file will write: new stories and updates of matched ones."""
+
+    new: list[PlannedStory] = field(default_factory=list)
+    updates: list[PlannedUpdate] = field(default_factory=list)
 
 
 @dataclass
@@ -78,10 +111,15 @@ def check_import(
     actor: Actor,
     filename: str,
     content: bytes,
+    update: bool = False,
     settings: Settings | None = None,
 ) -> ImportReport:
-    """Check a register file without writing anything: every bad row, and the good count."""
-    report, _ = _examine(session, actor, filename, content, settings or get_settings())
+    """Check a register file without writing anything: every bad row, and the good count.
+
+    Rows whose reference matches a story are listed in `matches`: skipped, or (with
+    `update`) the story's fields updated from the row.
+    """
+    report, _ = _examine(session, actor, filename, content, update, settings or get_settings())
     session.rollback()
     return report
 
@@ -92,14 +130,18 @@ def import_stories(
     actor: Actor,
     filename: str,
     content: bytes,
+    update: bool = False,
     progress: Progress | None = None,
     settings: Settings | None = None,
 ) -> ImportReport:
     """Write every story of a register file in one transaction, or none if any row is bad.
 
-    `progress(done, total)` is called after each story is written.
+    A row matching an existing story by reference is skipped or, with `update`, updates it.
+    `progress(done, total)` is called after each new story is written.
     """
-    report, planned = _examine(session, actor, filename, content, settings or get_settings())
+    settings = settings or get_settings()
+    report, plan = _examine(session, actor, filename, content, update, settings)
+    planned = plan.new
     if report.problems:
         session.rollback()
         raise ImportRejected(
@@ -109,6 +151,7 @@ def import_stories(
         )
     try:
         now = utcnow()
+        report.updated_story_ids = _write_updates(session, actor, plan.updates, now)
         for start in range(0, len(planned), BATCH_SIZE):
             for story_id in _write_batch(session, actor, planned[start : start + BATCH_SIZE], now):
                 report.created_story_ids.append(story_id)
@@ -119,8 +162,14 @@ def import_stories(
     except BaseException:
         session.rollback()
         report.created_story_ids.clear()
+        report.updated_story_ids.clear()
         raise
-    log.info("register import by user %s: %d stories written", actor.id, len(planned))
+    log.info(
+        "register import by user %s: %d stories written, %d updated",
+        actor.id,
+        len(planned),
+        len(plan.updates),
+    )
     return report
 
 
@@ -130,8 +179,8 @@ def _rejection(report: ImportReport) -> str:
 
 
 def _examine(
-    session: Session, actor: Actor, filename: str, content: bytes, settings: Settings
-) -> tuple[ImportReport, list[PlannedStory]]:
+    session: Session, actor: Actor, filename: str, content: bytes, update: bool, settings: Settings
+) -> tuple[ImportReport, Plan]:
     require_role(actor, Role.staff)
     if len(content) > settings.max_import_bytes:
         raise TooLarge(
@@ -145,16 +194,65 @@ def _examine(
     if not sheet.rows:
         report.problems.append(ImportProblem(2, "", "There are no stories below the header row."))
     if not any(c.name == "site" for c in columns.values()):
-        return report, []
+        return report, Plan()
+    if not actor.is_admin and any(c.name in KEPT_FOR_ADMINS for c in columns.values()):
+        report.notes.append(NOT_KEPT_NOTE)
+    return report, _check_rows(session, actor, report, columns, sheet.rows, update)
+
+
+def _check_rows(
+    session: Session,
+    actor: Actor,
+    report: ImportReport,
+    columns: dict[int, Column],
+    rows: list[SheetRow],
+    update: bool,
+) -> Plan:
+    """Check each row as a new story, or as a match of the story holding its reference."""
     checker = RowChecker.load(session, actor)
-    planned: list[PlannedStory] = []
-    for row in sheet.rows:
-        plan, found = checker.check(row.number, _cells_of(columns, row))
-        report.problems.extend(ImportProblem(row.number, name, text) for name, text in found)
-        if plan is not None:
-            planned.append(plan)
-    report.good_rows = len(planned)
-    return report, planned
+    raw_rows = [(row.number, _cells_of(columns, row)) for row in rows]
+    existing = stories_by_reference(
+        session=session, references=filter(None, (_reference_of(raw) for _, raw in raw_rows))
+    )
+    plan = Plan()
+    for number, raw in raw_rows:
+        story = existing.get(_reference_of(raw) or "")
+        if story is None:
+            new, found = checker.check(number, raw)
+            plan.new.extend([new] if new else [])
+        else:
+            found = _check_matching_row(checker, number, raw, story, update, report, plan)
+        report.problems.extend(ImportProblem(number, name, text) for name, text in found)
+        report.good_rows += not found
+    return plan
+
+
+def _check_matching_row(
+    checker: RowChecker,
+    number: int,
+    raw: dict[str, Any],
+    story: Story,
+    update: bool,
+    report: ImportReport,
+    plan: Plan,
+) -> Problems:
+    """Check a row matching `story`; list the match (and plan its update) if it is good."""
+    found: Problems = []
+    checker.claim_reference(number, story.reference, found)
+    match, change, problems = check_match(checker, number, raw, story, update=update)
+    found.extend(problems)
+    if not found and match is not None:
+        report.matches.append(match)
+        plan.updates.extend([change] if change else [])
+    return found
+
+
+def _reference_of(raw: dict[str, Any]) -> str | None:
+    """The row's reference, if it has a readable one (a bad one is reported by the checks)."""
+    try:
+        return cells.read_reference(raw.get("reference"))
+    except cells.CellProblem:
+        return None
 
 
 def _read_header(sheet: Sheet) -> tuple[dict[int, Column], list[ImportProblem], list[str]]:
@@ -227,6 +325,7 @@ def _write_batch(
             entity="story",
             entity_id=story.id,
             details={
+                "reference": story.reference,
                 "site_id": plan.site_id,
                 "author_id": plan.author_id,
                 "status": plan.status,
@@ -241,9 +340,47 @@ def _write_batch(
         yield story.id
 
 
+def _write_updates(
+    session: Session, actor: Actor, updates: list[PlannedUpdate], now: datetime
+) -> list[int]:
+    """Update each matched story's fields if no one changed it since the check; audited."""
+    for change in updates:
+        result = session.execute(
+            sql_update(Story)
+            .where(col(Story.id) == change.story_id, col(Story.version) == change.version)
+            .values(**change.changes, version=change.version + 1, updated_at=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(
+                f"Story {change.story_id} (row {change.row}) changed during the import; "
+                "nothing was imported. Try again.",
+                code="stale_version",
+            )
+        record_event(
+            session=session,
+            actor=actor.user,
+            action="story.import_update",
+            entity="story",
+            entity_id=change.story_id,
+            details={"fields": sorted(change.changes), "row": change.row},
+            before=_jsonable(change.before),
+            after=_jsonable(change.changes),
+            story_id=change.story_id,
+        )
+        story = session.get(Story, change.story_id)
+        if story is not None:
+            lapse_confirmation(
+                session=session, actor=actor, story=story, fields=list(change.changes)
+            )
+    return [change.story_id for change in updates]
+
+
 def _new_story(actor: Actor, plan: PlannedStory, now: datetime) -> Story:
     consented = plan.consent_level is not None
+    submitted = plan.submitted_at or (now if plan.status == StoryStatus.submitted else None)
+    withdrawn = plan.withdrawn_at or (now if plan.status == StoryStatus.withdrawn else None)
     return Story(
+        reference=plan.reference or new_reference(),
         site_id=plan.site_id,
         author_id=plan.author_id,
         **plan.values,
@@ -251,7 +388,8 @@ def _new_story(actor: Actor, plan: PlannedStory, now: datetime) -> Story:
         consent_level=plan.consent_level,
         consent_recorded_by_id=actor.id if consented else None,
         consent_recorded_at=now if consented else None,
-        submitted_at=now if plan.status == StoryStatus.submitted else None,
+        submitted_at=submitted,
+        withdrawn_at=withdrawn,
         created_at=now,
         updated_at=now,
     )
@@ -274,6 +412,8 @@ def _record_import(
         details={
             "format": report.format,
             "stories": len(planned),
+            "updated": len(report.updated_story_ids),
+            "skipped": sum(m.action == "skip" for m in report.matches),
             "site_ids": sorted({p.site_id for p in planned}),
             "sha256": digest,
         },

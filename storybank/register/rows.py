@@ -1,8 +1,9 @@
-"""Checking one register row: its cells, site, author, story fields, submit rule and codes."""
+"""Checking one register row for a new story: cells, site, author, fields, status, times, codes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,9 +12,9 @@ from sqlmodel import Session, col, select
 from storybank.access import Actor, load_actor, require_story_writer
 from storybank.accounts import find_user_by_email
 from storybank.errors import Forbidden
-from storybank.models import Code, CodeKind, Role, Story, StoryFields, StoryStatus, Unit
+from storybank.models import Code, CodeKind, Role, Story, StoryFields, StoryStatus, Unit, utcnow
 from storybank.register import cells
-from storybank.register.columns import IMPORTABLE_STATUSES, STORY_FIELDS, Column, Kind, find_column
+from storybank.register.columns import STORY_FIELDS, Column, Kind, find_column
 from storybank.stories import missing_for_submit
 from storybank.units import list_sites, unit_key
 
@@ -25,6 +26,7 @@ class PlannedStory:
     """A good row, ready to be written."""
 
     row: int
+    reference: str | None
     site_id: int
     author_id: int
     values: dict[str, Any]
@@ -32,6 +34,8 @@ class PlannedStory:
     consent_level: str | None
     code_ids: list[int]
     code_keys: list[str]
+    submitted_at: datetime | None = None
+    withdrawn_at: datetime | None = None
 
 
 @dataclass
@@ -44,6 +48,12 @@ class RowChecker:
     outcomes: dict[int, Code]
     themes: dict[str, Code]
     authors: dict[str, Actor | None] = field(default_factory=dict)
+    references: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def keeps_history(self) -> bool:
+        """Whether the file's authors and times are kept: only for an admin's import."""
+        return self.actor.is_admin
 
     @classmethod
     def load(cls, session: Session, actor: Actor) -> RowChecker:
@@ -62,21 +72,22 @@ class RowChecker:
     def check(self, row: int, raw: dict[str, Any]) -> tuple[PlannedStory | None, Problems]:
         """The row's story ready to write, or None and every (column, problem) found in it."""
         problems: Problems = []
-        values = _read_cells(raw, problems)
+        values = read_cells(raw, problems)
+        self.claim_reference(row, values.get("reference"), problems)
         site = self._site(values.get("site"), problems)
         author = self._author(values.get("author_email"), site, problems)
         fields = {name: values[name] for name in STORY_FIELDS if values.get(name) is not None}
-        stored = _validated(fields, problems)
+        stored = validated_fields(fields, problems)
         status = values.get("status") or StoryStatus.submitted.value
-        if status not in IMPORTABLE_STATUSES:
-            problems.append(("status", "Only draft or submitted stories can be imported."))
-        elif status == StoryStatus.submitted:
+        if status == StoryStatus.submitted:
             _check_submittable(fields, values.get("consent_level"), problems)
+        times = self._times(status, values, problems)
         codes = self._codes(values.get("outcomes", []), values.get("themes", []), problems)
         if problems or site is None or author is None or stored is None:
             return None, problems
         plan = PlannedStory(
             row=row,
+            reference=values.get("reference"),
             site_id=site.id or 0,
             author_id=author.id,
             values=stored,
@@ -84,8 +95,31 @@ class RowChecker:
             consent_level=values.get("consent_level"),
             code_ids=[c.id or 0 for c in codes],
             code_keys=[c.key for c in codes],
+            **times,
         )
         return plan, []
+
+    def claim_reference(self, row: int, reference: str | None, problems: Problems) -> None:
+        """A reference may appear on one row of a file only."""
+        if reference is None:
+            return
+        first = self.references.setdefault(reference, row)
+        if first != row:
+            problems.append(("reference", f"Row {first} has the same reference."))
+
+    def _times(self, status: str, values: dict[str, Any], problems: Problems) -> dict[str, Any]:
+        """The submitted and withdrawn times an admin's file gives (others' are not used)."""
+        if not self.keeps_history:
+            return {}
+        times = {name: values.get(name) for name in ("submitted_at", "withdrawn_at")}
+        if times["submitted_at"] and status == StoryStatus.draft:
+            problems.append(("submitted_at", "A draft has not been submitted; leave this empty."))
+        if times["withdrawn_at"] and status != StoryStatus.withdrawn:
+            problems.append(("withdrawn_at", "Only a withdrawn story has a withdrawn time."))
+        for name, moment in times.items():
+            if moment is not None and moment > utcnow():
+                problems.append((name, "This time is in the future."))
+        return times
 
     def _site(self, name: str | None, problems: Problems) -> Unit | None:
         if not name:
@@ -105,7 +139,7 @@ class RowChecker:
         return site
 
     def _author(self, email: str | None, site: Unit | None, problems: Problems) -> Actor | None:
-        if not email:
+        if not email or not self.keeps_history:
             return self.actor
         if email not in self.authors:
             user = find_user_by_email(session=self.session, email=email)
@@ -140,7 +174,7 @@ class RowChecker:
         return list({c.id: c for c in found}.values())
 
 
-def _read_cells(raw: dict[str, Any], problems: Problems) -> dict[str, Any]:
+def read_cells(raw: dict[str, Any], problems: Problems) -> dict[str, Any]:
     """Each cell as its column's kind; a cell that cannot be read is a problem."""
     values: dict[str, Any] = {}
     for name, value in raw.items():
@@ -169,12 +203,21 @@ def _read_cell(column: Column, value: Any) -> Any:
             return cells.read_keys(value)
         case Kind.email:
             return cells.cell_text(value).lower() or None
+        case Kind.reference:
+            return cells.read_reference(value)
+        case Kind.timestamp:
+            return cells.read_timestamp(value)
         case _:
             return cells.cell_text(value) or None
 
 
-def _validated(fields: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
-    """The fields checked by the story schema, in stored form; None if any is bad."""
+def validated_fields(
+    fields: dict[str, Any], problems: Problems, *, keep_empty: bool = False
+) -> dict[str, Any] | None:
+    """The fields checked by the story schema, in stored form; None if any is bad.
+
+    With `keep_empty`, an empty field stays in the result as None (to clear it).
+    """
     try:
         checked = StoryFields.model_validate(fields)
     except ValidationError as error:
@@ -184,7 +227,8 @@ def _validated(fields: dict[str, Any], problems: Problems) -> dict[str, Any] | N
         return None
     return {
         name: getattr(value, "value", value)
-        for name, value in checked.model_dump(exclude_none=True).items()
+        for name, value in checked.model_dump(exclude_none=not keep_empty).items()
+        if name in fields
     }
 
 

@@ -71,6 +71,41 @@ def test_real_import_writes_every_story_and_returns_their_ids(
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "register.import")).one()
 
 
+def test_rows_matching_a_story_are_listed_skipped_or_with_update_true_update_it(
+    tmp_path, client, session, headers, somerset, staff
+):
+    story = make_story(session, site=somerset, author=staff, title="Old title")
+    headers_row = ["reference", "site", "title", "submitted_at"]
+    row = {"reference": story.reference, "site": "Somerset", "title": "New title"}
+    content = write_csv_file(tmp_path / "stories.csv", [row], headers=headers_row)
+
+    dry = client.post(
+        "/api/v1/imports",
+        params={"dry_run": "true"},
+        files={"file": ("stories.csv", content, "text/csv")},
+        headers=headers,
+    )
+    updated = client.post(
+        "/api/v1/imports",
+        params={"update": "true"},
+        files={"file": ("stories.csv", content, "text/csv")},
+        headers=headers,
+    )
+
+    assert dry.status_code == 200, dry.text
+    assert [(m["row"], m["story_id"], m["action"]) for m in dry.json()["matches"]] == [
+        (2, story.id, "skip")
+    ]
+    assert dry.json()["notes"][0].startswith("Only an admin's import keeps")
+    assert updated.status_code == 200, updated.text
+    body = updated.json()
+    assert (body["created_story_ids"], body["updated_story_ids"]) == ([], [story.id])
+    assert body["matches"][0]["message"] == f"Matches story {story.id}; updates title."
+    session.refresh(story)
+    assert story.title == "New title"
+    assert _story_count(session) == 1
+
+
 def test_xlsx_upload_is_imported(tmp_path, client, session, headers, somerset):
     content = write_xlsx_file(tmp_path / "stories.xlsx", [good_row("Somerset", outcomes=3)])
 
@@ -223,7 +258,7 @@ def test_xlsx_export_is_a_workbook_of_the_stories_the_actor_may_read(
     assert response.headers["content-type"] == XLSX_TYPE
     assert response.headers["content-disposition"].endswith('.xlsx"')
     book = load_workbook(io.BytesIO(response.content), read_only=True)
-    titles = {row[4] for row in book["Story register"].iter_rows(min_row=2, values_only=True)}
+    titles = {row[6] for row in book["Story register"].iter_rows(min_row=2, values_only=True)}
     # An evaluator reads from outside the sites: the confirmed de-identified text only.
     assert titles == {"[redacted] Somerset shared", "[redacted] Derby shared"}
     assert book.sheetnames == ["Story register", "Codebook"]

@@ -12,7 +12,7 @@ from storybank.cli import app
 from storybank.config import get_settings
 from storybank.models import Story
 from tests.builders import make_story
-from tests.register.files import good_row, write_csv_file, write_xlsx_file
+from tests.register.files import HEADERS, good_row, write_csv_file, write_xlsx_file
 
 runner = CliRunner()
 
@@ -168,3 +168,28 @@ def test_export_with_an_unknown_site_or_format_fails(tmp_path, admin):
 
     assert unknown_site.exit_code == 1 and "Atlantis" in unknown_site.output
     assert bad_format.exit_code == 2
+
+
+def test_import_lists_rows_matching_stories_and_updates_them_with_update(
+    tmp_path, session, somerset, admin
+):
+    story = make_story(session, site=somerset, author=admin, title="Old title")
+    path = tmp_path / "stories.csv"
+    write_csv_file(
+        path,
+        [good_row("Somerset", reference=story.reference, title="New title"), good_row("Somerset")],
+        headers=["reference", *HEADERS],
+    )
+
+    skipped = runner.invoke(app, ["import", str(path), "--dry-run"])
+    updated = runner.invoke(app, ["import", str(path), "--update"])
+
+    assert skipped.exit_code == 0, skipped.output
+    assert "Rows that match a story" in skipped.output
+    assert f"Matches story {story.id}; skipped" in skipped.output
+    assert updated.exit_code == 0, updated.output
+    assert f"Matches story {story.id}; updates community_solutions, title," in updated.output
+    assert "Imported 1 story. Updated 1, skipped 0." in updated.output
+    session.refresh(story)
+    assert story.title == "New title"
+    assert _story_count(session) == 2

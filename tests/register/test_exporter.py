@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,9 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
-from storybank.access import Actor
 from storybank.db import make_engine
-from storybank.models import AuditEvent, Code, Coding, Story
+from storybank.models import AuditEvent, Code, Coding, Grant, Story, Unit, User
 from storybank.register import exporter
 from storybank.register.columns import EXPORTED
 from storybank.register.exporter import export_register, write_csv, write_xlsx
@@ -41,6 +40,7 @@ def bank(session, somerset, derby, staff, admin):
         session,
         site=somerset,
         author=staff,
+        submitted_at=SUBMITTED,
         title="Joan found the lunch club",
         community_solutions=["lunch club", "walking group"],
         weekly_cost_before=Decimal("300.00"),
@@ -50,13 +50,30 @@ def bank(session, somerset, derby, staff, admin):
     _coded(session, shared, admin, "outcome_3", "outcome_1", "community_hub", "reduced_isolation")
     _coded(session, shared, staff, "outcome_3")  # a second coder: still one outcome 3
     local = make_story(
-        session, site=somerset, author=staff, title="Site only story", consent_level="site_only"
+        session,
+        site=somerset,
+        author=staff,
+        title="Site only story",
+        consent_level="site_only",
+        submitted_at=SUBMITTED,
     )
     draft = make_story(
         session, site=somerset, author=staff, title="A draft", status="draft", consent_level=None
     )
-    derby_story = make_story(session, site=derby, author=other, title="Derby story")
-    return {"shared": shared, "local": local, "draft": draft, "derby": derby_story}
+    derby_story = make_story(
+        session, site=derby, author=other, title="Derby story", submitted_at=SUBMITTED
+    )
+    return {
+        "other": other,
+        "shared": shared,
+        "local": local,
+        "draft": draft,
+        "derby": derby_story,
+        "shared_author_email": staff.email,
+    }
+
+
+SUBMITTED = datetime(2026, 4, 1, 9, 30, 15, tzinfo=UTC)
 
 
 def _rows(session, actor, **filters):
@@ -69,13 +86,15 @@ def test_export_rows_hold_every_column_with_labels_codes_and_cost_change(
     rows = {row["title"]: row for row in _rows(session, admin_actor)}
 
     row = rows["Joan found the lunch club"]
+    assert list(row)[:2] == ["reference", "id"]
     assert list(row) == [c.name for c in EXPORTED]
-    assert (row["id"], row["site"], row["region"], row["author"]) == (
+    assert (row["reference"], row["id"], row["site"], row["region"]) == (
+        bank["shared"].reference,
         bank["shared"].id,
         "Somerset",
         "South West England",
-        "Sam Staff",
     )
+    assert (row["author"], row["author_email"]) == ("Sam Staff", bank["shared_author_email"])
     assert row["contact_route"] == "Walked into a community hub"
     assert row["story_type"] == "Success story"
     assert row["consent_level"] == "Programme-wide, anonymised"
@@ -141,7 +160,9 @@ def test_csv_has_a_bom_the_headers_and_guards_against_formulas(
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert count == 4 and len(table) == 5
     assert table[0] == [c.header for c in EXPORTED]
-    joan = next(dict(zip(table[0], row, strict=True)) for row in table if "Joan" in row[4])
+    assert table[0][0] == "reference"
+    joan = next(dict(zip(table[0], row, strict=True)) for row in table if "Joan" in row[6])
+    assert joan["reference"] == bank["shared"].reference
     assert joan["what happened"].startswith("'=HYPERLINK")
     assert joan["weekly cost change"] == "-126.00"
     assert joan["date of change"] == "2026-03-14"
@@ -163,10 +184,10 @@ def test_xlsx_has_a_formatted_register_sheet_and_a_codebook_sheet(
     assert headers == [c.header for c in EXPORTED]
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:W{count + 1}"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(EXPORTED))}{count + 1}"
     letter = get_column_letter(headers.index("what happened") + 1)
     assert sheet.column_dimensions[letter].width == 60
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[4].value.startswith("Joan"))
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[6].value.startswith("Joan"))
     joan = dict(zip(headers, row, strict=True))
     assert joan["title"].value == "Joan found the lunch club"
     assert joan["what happened"].data_type == "s"  # text, never a formula
@@ -204,6 +225,7 @@ def test_export_to_folder_writes_dated_files_and_audits_the_export(
 
 
 COMPARED = (
+    "reference",
     "title",
     "perspective",
     "contact_route",
@@ -219,12 +241,17 @@ COMPARED = (
     "weekly_cost_after",
     "consent_level",
     "status",
+    "submitted_at",
+    "withdrawn_at",
 )
 
 
 def _snapshot(session: Session) -> list[tuple]:
+    """Every story as compared across databases: its values, site, author and codes."""
     session.expire_all()
     stories = session.exec(select(Story).order_by(col(Story.title))).all()
+    emails = dict(session.exec(select(User.id, User.email)).all())
+    sites = dict(session.exec(select(Unit.id, Unit.name)).all())
     codes = {
         story.id: sorted(
             session.exec(
@@ -237,39 +264,75 @@ def _snapshot(session: Session) -> list[tuple]:
         for story in stories
     }
     return [
-        (*(getattr(s, name) for name in COMPARED), codes[s.id], s.site_id is not None)
+        (
+            *(getattr(s, name) for name in COMPARED),
+            sites[s.site_id],
+            emails[s.author_id],
+            codes[s.id],
+        )
         for s in stories
     ]
 
 
+def _copy_people(source: Session, fresh: Session) -> None:
+    """The same sites and accounts (emails, grants by unit name) in a fresh database."""
+    parents = {u.id: u.name for u in source.exec(select(Unit)).all()}
+    for site in source.exec(select(Unit).where(Unit.level == "site")).all():
+        region = parents.get(site.parent_id, "")
+        make_site(fresh, site.name, region="" if region == "Programme" else region)
+    fresh_units = {u.name: u for u in fresh.exec(select(Unit)).all()}
+    for user in source.exec(select(User)).all():
+        held = source.exec(
+            select(Grant.role, Unit.name)
+            .join(Unit, col(Unit.id) == Grant.unit_id)
+            .where(Grant.user_id == user.id)
+        ).all()
+        make_user(
+            fresh,
+            grants=[(role, fresh_units[name]) for role, name in held],
+            email=user.email,
+            name=user.display_name,
+        )
+
+
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
-def test_an_exported_register_imports_again_into_a_fresh_bank(
-    format, tmp_path, db_factory, session, bank, admin_actor
+def test_an_export_of_every_site_imports_again_into_an_empty_database_as_it_was(
+    format, tmp_path, db_factory, session, bank, admin, derby
 ):
+    make_story(
+        session,
+        site=derby,
+        author=bank["other"],
+        title="A withdrawn story",
+        status="withdrawn",
+        submitted_at=SUBMITTED,
+        withdrawn_at=datetime(2026, 5, 2, 16, 45, 30, tzinfo=UTC),
+    )
     path = tmp_path / f"register.{format}"
-    rows = _rows(session, admin_actor, sort="title")
+    rows = _rows(session, actor_for(session, admin), sort="title")
     (write_csv if format == "csv" else write_xlsx)(rows, path)
     expected = _snapshot(session)
+    assert {row[COMPARED.index("status")] for row in expected} == {
+        "submitted",
+        "draft",
+        "withdrawn",
+    }
 
     url = db_factory.new_url()
     fresh_engine = make_engine(url)
     try:
         with Session(fresh_engine, expire_on_commit=False) as fresh:
-            make_site(fresh, "Somerset")
-            make_site(fresh, "Derby")
-            importer_user = make_user(fresh, roles=["admin"], name="Importer")
-            actor: Actor = actor_for(fresh, importer_user)
+            _copy_people(session, fresh)
+            importer = fresh.exec(select(User).where(User.email == admin.email)).one()
             report = import_stories(
-                session=fresh, actor=actor, filename=path.name, content=path.read_bytes()
+                session=fresh,
+                actor=actor_for(fresh, importer),
+                filename=path.name,
+                content=path.read_bytes(),
             )
-            assert report.problems == []
-            assert report.ignored_columns == [
-                "id",
-                "region",
-                "author",
-                "weekly cost change",
-                "submitted at",
-            ]
+            assert (report.problems, report.matches, report.notes) == ([], [], [])
+            assert report.ignored_columns == ["id", "region", "author", "weekly cost change"]
+            assert len(report.created_story_ids) == 5
             assert _snapshot(fresh) == expected
     finally:
         fresh_engine.dispose()

@@ -275,12 +275,15 @@ def test_choices_accept_stored_values_or_labels_in_any_case(
     assert (story.consent_level, story.status) == ("site_only", "submitted")
 
 
-def test_withdrawn_status_cannot_be_imported(tmp_path, session, somerset, staff_actor):
-    content = write_csv_file(tmp_path / "s.csv", [good_row("Somerset", status="withdrawn")])
+def test_a_withdrawn_row_imports_as_a_withdrawn_story(tmp_path, session, somerset, staff_actor):
+    row = good_row("Somerset", status="withdrawn", what_changed="", consent_level="")
+    content = write_csv_file(tmp_path / "s.csv", [row])
 
-    report = _check(session, staff_actor, "s.csv", content)
+    report = _import(session, staff_actor, "s.csv", content)
 
-    assert _problems(report) == {(2, "status")}
+    story = session.get(Story, report.created_story_ids[0])
+    assert (story.status, story.what_changed, story.consent_level) == ("withdrawn", "", None)
+    assert story.withdrawn_at is not None and story.submitted_at is None
 
 
 def test_row_numbers_are_spreadsheet_rows_across_blank_rows_and_multiline_cells(

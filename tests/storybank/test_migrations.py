@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from storybank import migrate
 from storybank.db import make_engine
@@ -52,3 +54,52 @@ def test_audit_log_rows_cannot_be_changed_or_deleted(engine):
         actions = connection.execute(text("SELECT action FROM audit_events")).scalars().all()
     assert "test.event" in actions
     assert "tampered" not in actions
+
+
+def _insert_coded_stories(engine, count: int) -> None:
+    """Stories (and a coding of the first) written with SQL, as revision 0001 knew them."""
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run("INSERT INTO sites (name, region, created_at) VALUES ('Derby', 'R', '2026-01-01')")
+        run(
+            "INSERT INTO users (email, display_name, is_active, created_at) "
+            "VALUES ('kim@example.org', 'Kim', true, '2026-01-01')"
+        )
+        for _ in range(count):
+            run(
+                "INSERT INTO stories (site_id, author_id, title, what_mattered, what_happened, "
+                "what_changed, before_cls, community_solutions, why_significant, status, "
+                "created_at, updated_at, version) SELECT sites.id, users.id, 'A story', '', '', "
+                "'', '', '[]', '', 'draft', '2026-01-01', '2026-01-01', 1 FROM sites, users"
+            )
+        run(
+            "INSERT INTO codes (kind, key, label, description, cue_phrases, examples, active, "
+            "sort_order, created_at, updated_at) VALUES ('theme', 'a_theme', 'A theme', '', "
+            "'[]', '[]', true, 0, '2026-01-01', '2026-01-01')"
+        )
+        run(
+            "INSERT INTO codings (story_id, code_id, coder_id, source, created_at) "
+            "SELECT MIN(stories.id), MIN(codes.id), MIN(users.id), 'manual', '2026-01-01' "
+            "FROM stories, codes, users"
+        )
+
+
+def test_story_references_are_filled_for_existing_stories_and_codings_survive(empty_engine):
+    migrate.upgrade(empty_engine, "0001")
+    _insert_coded_stories(empty_engine, 3)
+
+    migrate.upgrade(empty_engine, "0004")
+
+    with empty_engine.connect() as connection:
+        references = connection.execute(text("SELECT reference FROM stories")).scalars().all()
+        codings = connection.execute(text("SELECT COUNT(*) FROM codings")).scalar_one()
+    assert len(references) == len(set(references)) == 3
+    assert all(str(uuid.UUID(reference)) == reference for reference in references)
+    assert codings == 1
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(text("UPDATE stories SET reference = :r"), {"r": references[0]})
+    migrate.downgrade(empty_engine, "0001")
+    with empty_engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM codings")).scalar_one() == 1
+        columns = {c["name"] for c in inspect(connection).get_columns("stories")}
+    assert "reference" not in columns
