@@ -27,6 +27,26 @@ def test_empty_list_invites_writing_a_story(client, csrf):
     )
 
 
+def test_empty_list_of_a_panel_member_does_not_invite_writing(client, session, somerset):
+    panel = make_user(session, roles=["panel_member"], sites=[somerset])
+    log_in(client, panel)
+    page = client.get("/stories")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "There are no change stories for you to read yet." in text
+    assert "candidate stories of the selection rounds you sit on" in text
+    assert "Write a change story" not in text
+    assert "It takes a few minutes" not in text
+    assert 'href="/stories/new"' not in page.text
+
+
+def test_empty_list_of_a_reviewer_says_when_stories_arrive(client, session, somerset):
+    log_in(client, make_user(session, roles=["reviewer"], sites=[somerset]))
+    text = text_of(client.get("/stories"))
+    assert "Stories appear here once staff at your sites submit them." in text
+    assert "Write a change story" not in text
+
+
 def test_list_shows_each_story_with_its_details(client, session, somerset, staff, csrf):
     make_story(
         session,
