@@ -176,7 +176,33 @@ def test_submitted_story_cannot_be_edited(client, session, somerset, staff, csrf
     story = make_story(session, site=somerset, author=staff)
     page = client.get(f"/stories/{story.id}/edit")
     assert page.status_code == 409
-    assert "This story is submitted, so it can no longer be edited." in text_of(page)
+    text = text_of(page)
+    assert "This story can no longer be edited" in text
+    assert "submitted stories cannot be edited" in text
+    assert "withdraw it and write it again as a new draft, or ask an admin" in text
+    assert f'href="/stories/{story.id}/withdraw"' in page.text
+    assert "This has changed" not in text and "Reload the page" not in text
+
+
+def test_saving_an_edit_of_a_submitted_story_says_it_cannot_be_edited(
+    client, session, somerset, staff, csrf
+):
+    story = make_story(session, site=somerset, author=staff, title="As submitted")
+    data = {"csrf_token": csrf, "version": str(story.version), "title": "Changed later"}
+    response = client.post(f"/stories/{story.id}/edit", data=data)
+    assert response.status_code == 409
+    text = text_of(response)
+    assert "submitted stories cannot be edited" in text
+    assert "This has changed" not in text
+    assert _stored(session, story.id).title == "As submitted"
+
+
+def test_withdrawn_story_cannot_be_edited(client, session, somerset, staff, csrf):
+    story = make_story(session, site=somerset, author=staff, status="withdrawn")
+    page = client.get(f"/stories/{story.id}/edit")
+    assert page.status_code == 409
+    assert "withdrawn stories cannot be edited" in text_of(page)
+    assert f'href="/stories/{story.id}/withdraw"' not in page.text
 
 
 def test_consent_page_explains_the_three_levels(client, session, somerset, staff, csrf):

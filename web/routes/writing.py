@@ -64,7 +64,8 @@ def create_story(
 def edit_story_page(
     request: Request, session: SessionDep, actor: PageActor, story: WritableStory
 ) -> Response:
-    _require_draft(story, "edited")
+    if not_editable := _not_editable(request, story):
+        return not_editable
     notice = "Your draft has been saved." if request.query_params.get("saved") else None
     return _story_form(
         request, story=story, site=_site(session, story), values=story_values(story), notice=notice
@@ -85,6 +86,8 @@ def save_story(
         data = StoryUpdate.model_validate({**story_payload(form), "version": form.get("version")})
         story = stories.update_draft(session=session, actor=actor, story_id=story_id, data=data)
     except (ValidationError, InvalidInput, Conflict) as exc:
+        if isinstance(exc, Conflict) and exc.code == "not_editable":
+            return _not_editable_page(request, story, exc)
         return _story_form(request, story=story, site=site, values=form, **_trouble(exc, form))
     return _after_save(story, form)
 
@@ -139,6 +142,20 @@ def _require_draft(story: Story, verb: str) -> None:
             f"This story is {status}, so it can no longer be {verb}. Open the story to see it.",
             code="wrong_status",
         )
+
+
+def _not_editable(request: Request, story: Story) -> Response | None:
+    """The 'cannot be edited' page for a story that is no longer a draft; None for a draft."""
+    try:
+        stories.require_editable(story)
+    except Conflict as exc:
+        return _not_editable_page(request, story, exc)
+    return None
+
+
+def _not_editable_page(request: Request, story: Story, exc: Conflict) -> Response:
+    context = {"story": story, "message": exc.message}
+    return render(request, "stories/not_editable.html", context, exc.status)
 
 
 def _trouble(exc: Exception, form: dict[str, str]) -> dict[str, Any]:
