@@ -149,7 +149,10 @@ def _fill_in_the_story(page: Page) -> None:
         label="Walked into a community hub"
     )
     page.get_by_label("Success story").check()
-    page.get_by_label("Date of the change").fill("2026-02-03")
+    when = page.get_by_role("group", name="Date of the change")
+    when.get_by_label("Day").fill("3")
+    when.get_by_label("Month").fill("2")
+    when.get_by_label("Year").fill("2026")
     # 2 to 7: the story itself
     for label, text in STORY_TEXT.items():
         page.get_by_label(label).fill(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,7 +25,8 @@ from web.forms.story import (
     FIELDS,
     SECTIONS,
     STORY_FIELDS,
-    story_payload,
+    FormInvalid,
+    read_story,
     story_values,
 )
 from web.templating import label, render
@@ -52,10 +52,9 @@ def create_story(
 ) -> Response:
     sites = writable_sites(session, actor)
     try:
-        site_id = form.get("site_id") or None
-        data = StoryCreate.model_validate({**story_payload(form), "site_id": site_id})
+        data = read_story(form, StoryCreate, site_id=form.get("site_id") or None)
         story = stories.create_draft(session=session, actor=actor, data=data)
-    except (ValidationError, InvalidInput, Conflict) as exc:
+    except (FormInvalid, InvalidInput, Conflict) as exc:
         return _story_form(request, sites=sites, values=form, **_trouble(exc, form))
     return _after_save(story, form)
 
@@ -83,9 +82,9 @@ def save_story(
 ) -> Response:
     site = _site(session, story)
     try:
-        data = StoryUpdate.model_validate({**story_payload(form), "version": form.get("version")})
+        data = read_story(form, StoryUpdate, version=form.get("version"))
         story = stories.update_draft(session=session, actor=actor, story_id=story_id, data=data)
-    except (ValidationError, InvalidInput, Conflict) as exc:
+    except (FormInvalid, InvalidInput, Conflict) as exc:
         if isinstance(exc, Conflict) and exc.code == "not_editable":
             return _not_editable_page(request, story, exc)
         return _story_form(request, story=story, site=site, values=form, **_trouble(exc, form))
@@ -160,6 +159,8 @@ def _not_editable_page(request: Request, story: Story, exc: Conflict) -> Respons
 
 def _trouble(exc: Exception, form: dict[str, str]) -> dict[str, Any]:
     """How a failed save is shown: messages beside fields (422) or a conflict (409)."""
+    if isinstance(exc, FormInvalid):
+        return {"errors": exc.errors, "date_parts": exc.date_parts, "status": 422}
     if isinstance(exc, ValidationError):
         return {"errors": field_errors(exc, form), "status": 422}
     if isinstance(exc, InvalidInput):
@@ -193,7 +194,7 @@ def _story_form(
         "errors": messages.pop("errors", {}),
         "sections": SECTIONS,
         "labels": FIELD_LABELS,
-        "today": date.today().isoformat(),
+        "date_parts": messages.pop("date_parts", {}),
         **messages,
     }
     return render(request, "stories/form.html", context, status)
