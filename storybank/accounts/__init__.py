@@ -11,6 +11,7 @@ from storybank.accounts.logins import (
     NewSession,
     authenticate,
     end_session,
+    ended_session,
     resolve_session,
     start_session,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "create_api_token",
     "create_user",
     "end_session",
+    "ended_session",
     "find_user_by_email",
     "get_user",
     "hash_password",

@@ -3,6 +3,7 @@
 from storybank.models.audit import AuditChange, AuditEvent
 from storybank.models.base import NAMING_CONVENTION, UTCDateTime, metadata, require_id, utcnow
 from storybank.models.codebook import Code, CodeKind, CodePublic, Coding, CodingSource
+from storybank.models.held import HeldForm
 from storybank.models.people import (
     ApiToken,
     LoginAttempt,
@@ -51,6 +52,7 @@ __all__ = [
     "ConsentIn",
     "ConsentLevel",
     "ContactRoute",
+    "HeldForm",
     "LoginAttempt",
     "LoginSession",
     "Perspective",

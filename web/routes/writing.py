@@ -14,10 +14,19 @@ from api.deps import SessionDep
 from storybank import sites as sites_service
 from storybank import stories
 from storybank.access import Actor
+from storybank.accounts import held_forms
 from storybank.errors import Conflict, Forbidden, InvalidInput
-from storybank.models import Site, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn
+from storybank.models import HeldForm, Site, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn
 from storybank.sites import get_site
-from web.deps import FormActor, FormValues, PageActor, WritableStory
+from web.deps import (
+    FormActor,
+    FormValues,
+    KeepFormWhenSignedOut,
+    PageActor,
+    WritableStory,
+    readable_story,
+    writable_story,
+)
 from web.forms.consent import CONSENT_CHOICES, consent_errors
 from web.forms.messages import field_errors, problem_errors
 from web.forms.story import (
@@ -37,6 +46,7 @@ NO_SITES = (
     "You cannot write stories yet: your account is not a staff member of any site. "
     "Ask your admin to add you to your site with the staff role."
 )
+KEPT_NOTICE = "We kept what you typed. Check it and save."
 
 
 @router.get("/stories/new")
@@ -46,7 +56,7 @@ def new_story_page(request: Request, session: SessionDep, actor: PageActor) -> R
     return _story_form(request, sites=sites, values=values)
 
 
-@router.post("/stories/new")
+@router.post("/stories/new", dependencies=[KeepFormWhenSignedOut])
 def create_story(
     request: Request, session: SessionDep, actor: FormActor, form: FormValues
 ) -> Response:
@@ -71,7 +81,7 @@ def edit_story_page(
     )
 
 
-@router.post("/stories/{story_id}/edit")
+@router.post("/stories/{story_id}/edit", dependencies=[KeepFormWhenSignedOut])
 def save_story(
     request: Request,
     story_id: int,
@@ -100,7 +110,7 @@ def consent_page(
     return _consent_form(request, session, story, values)
 
 
-@router.post("/stories/{story_id}/submit")
+@router.post("/stories/{story_id}/submit", dependencies=[KeepFormWhenSignedOut])
 def submit_story(
     request: Request,
     story_id: int,
@@ -119,6 +129,33 @@ def submit_story(
     except (ValidationError, InvalidInput, Conflict) as exc:
         return _consent_form(request, session, story, form, **_trouble(exc, form))
     return RedirectResponse(f"/stories/{story_id}?submitted=1", status_code=303)
+
+
+@router.get("/stories/resume/{token}")
+def resume_story_form(
+    request: Request, token: str, session: SessionDep, actor: PageActor
+) -> Response:
+    """The form posted when the session had ended, shown again as typed (not saved yet)."""
+    held = held_forms.held_form(session=session, actor=actor, token=token)
+    response = _held_form_page(request, session, actor, held)
+    held_forms.forget_held_form(session=session, held=held)
+    return response
+
+
+def _held_form_page(request: Request, session: Session, actor: Actor, held: HeldForm) -> Response:
+    values, notice = held.form, KEPT_NOTICE
+    if held.story_id is None:
+        sites = writable_sites(session, actor)
+        return _story_form(request, sites=sites, values=values, notice=notice)
+    story = writable_story(readable_story(held.story_id, session, actor), actor)
+    if held.target.endswith("/submit"):
+        _require_draft(story, "submitted")
+        return _consent_form(request, session, story, values, notice=notice)
+    if not_editable := _not_editable(request, story):
+        return not_editable
+    return _story_form(
+        request, story=story, site=_site(session, story), values=values, notice=notice
+    )
 
 
 def writable_sites(session: Session, actor: Actor) -> list[Site]:
