@@ -77,6 +77,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/stories/{story_id}/submit"): Rule(
         WRITERS, path_params=_draft, form=lambda w: {"version": "1"}
     ),
+    # A kept form is only for the person whose session ended (tests/web/test_held_forms.py).
+    ("GET", "/stories/resume/{token}"): Rule(set(), path_params=lambda w: {"token": "unknown"}),
     ("GET", "/stories/{story_id}/consent"): Rule(WRITERS, path_params=_story),
     ("POST", "/stories/{story_id}/consent"): Rule(
         WRITERS,

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
-from api.deps import OptionalActor, SessionDep
-from storybank import stories
+from api.deps import SESSION_COOKIE, OptionalActor, SessionDep, SettingsDep
+from storybank import accounts, stories
 from storybank.access import Actor, require_role, require_story_writer
+from storybank.accounts import held_forms
 from storybank.config import Settings
 from storybank.errors import Forbidden
 from storybank.models import Role, Story
@@ -22,20 +25,24 @@ CSRF_MESSAGE = (
     "This form could not be accepted because its security token is missing or out of date. "
     "Go back, reload the page and send the form again."
 )
+# The story forms whose text is kept when they are posted after the session ended.
+KEEPABLE_FORM = re.compile(r"^/stories/(?:new|(?P<story_id>\d{1,18})/(?:edit|submit))$")
 
 
 class LoginRequired(Exception):
     """Raised by page dependencies when nobody is signed in; answered with a redirect."""
 
-    def __init__(self, next_path: str) -> None:
+    def __init__(self, next_path: str, session_ended: bool = False) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+        self.session_ended = session_ended
 
 
 def login_redirect(request: Request, exc: Exception) -> Response:
     """Send the person to the login page, remembering where they were going."""
     assert isinstance(exc, LoginRequired)
-    return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+    ended = "&ended=1" if exc.session_ended else ""
+    return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}{ended}", status_code=303)
 
 
 def safe_next(value: str | None) -> str:
@@ -103,6 +110,46 @@ def form_actor(request: Request, actor: PageActor, form: FormValues) -> Actor:
 
 
 FormActor = Annotated[Actor, Depends(form_actor)]
+
+
+def keep_form_when_signed_out(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: OptionalActor,
+    form: FormValues,
+) -> None:
+    """A story form posted after its session ended: keep what was typed, then ask the
+    person to sign in and come back to it. Nothing is kept for anyone else."""
+    if actor is not None:
+        return
+    resume = _hold_form(request, session, settings, form)
+    raise LoginRequired(resume or _return_path(request), session_ended=True)
+
+
+def _hold_form(
+    request: Request, session: Session, settings: Settings, form: dict[str, str]
+) -> str | None:
+    """Where to pick up the kept form after sign-in, or None if it could not be kept."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    target = KEEPABLE_FORM.match(request.url.path)
+    if not cookie or target is None:
+        return None
+    ended = accounts.ended_session(session=session, settings=settings, token=cookie)
+    if ended is None or not tokens_match(form.get("csrf_token"), ended.csrf_token):
+        return None
+    story_id = target.group("story_id")
+    token = held_forms.hold_form(
+        session=session,
+        ended=ended,
+        target=request.url.path,
+        form=form,
+        story_id=int(story_id) if story_id else None,
+    )
+    return f"/stories/resume/{token}" if token else None
+
+
+KeepFormWhenSignedOut = Depends(keep_form_when_signed_out)
 
 
 def admin_page_actor(actor: PageActor) -> Actor:

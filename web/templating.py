@@ -59,6 +59,26 @@ def may_write_stories(actor: Actor) -> bool:
     return actor.is_admin or bool(actor.sites_for(Role.staff))
 
 
+def empty_list_note(actor: Actor) -> str:
+    """What an empty story list means for someone who does not write stories."""
+    if not actor.site_ids:
+        return "Your account is not linked to a site yet. Ask your admin to add you to your site."
+    if actor.has_role(Role.reviewer, Role.facilitator):
+        return "Stories appear here once staff at your sites submit them."
+    if actor.has_role(Role.evaluator):
+        return (
+            "Stories appear here once staff at your sites submit them with consent for them "
+            "to be read beyond their site."
+        )
+    if actor.has_role(Role.panel_member):
+        return (
+            "As a panel member you will read the candidate stories of the selection rounds you "
+            "sit on. Your facilitator will tell you when a round opens; stories are written by "
+            "staff at each site."
+        )
+    return "Stories appear here once you are given a role that lets you read them. Ask your admin."
+
+
 def label(value: str | None) -> str:
     """The person-readable label of a stored choice value."""
     return LABELS.get(value or "", value or "")
@@ -88,7 +108,7 @@ def when(value: datetime | None) -> str:
 
 templates = Jinja2Templates(directory=TEMPLATES, context_processors=[_page_context])
 templates.env.filters.update(label=label, money=money, long_date=long_date, when=when)
-templates.env.globals.update(role_labels=ROLE_LABELS)
+templates.env.globals.update(role_labels=ROLE_LABELS, empty_list_note=empty_list_note)
 
 
 def render(

@@ -12,6 +12,7 @@ from storybank.accounts.logins import (
     authenticate,
     end_all_sessions,
     end_session,
+    ended_session,
     resolve_session,
     start_session,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "create_user",
     "end_all_sessions",
     "end_session",
+    "ended_session",
     "find_user_by_email",
     "get_user",
     "grant_role",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
@@ -20,6 +20,10 @@ from storybank.models import (
     User,
     utcnow,
 )
+
+# An ended session is remembered this long, so a form posted from a page opened before it
+# ended can still be kept for its author (see held_forms); then it is deleted.
+ENDED_SESSION_KEPT = timedelta(hours=2)
 
 
 def authenticate(
@@ -110,17 +114,20 @@ def start_session(*, session: Session, user: User, previous_token: str | None = 
 def resolve_session(
     *, session: Session, settings: Settings, token: str
 ) -> tuple[Actor, LoginSession] | None:
-    """The actor behind a session cookie, or None if unknown, idle too long or too old."""
+    """The actor behind a session cookie, or None if unknown, idle too long or too old.
+
+    An ended session is kept for ENDED_SESSION_KEPT (it signs nobody in), then deleted.
+    """
     record = session.get(LoginSession, _digest(token))
     if record is None:
         return None
-    now = utcnow()
-    idle = now - record.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
-    old = now - record.created_at > timedelta(hours=settings.session_max_hours)
+    now, ended_at = utcnow(), _ended_at(record, settings)
     user = session.get(User, record.user_id)
-    if idle or old or user is None or not user.is_active:
+    if user is None or not user.is_active or now > ended_at + ENDED_SESSION_KEPT:
         session.delete(record)
         session.commit()
+        return None
+    if now > ended_at:
         return None
     if now - record.last_seen_at > timedelta(minutes=1):
         record.last_seen_at = now
@@ -143,6 +150,25 @@ def end_all_sessions(
     ended = session.exec(select(func.count()).select_from(LoginSession).where(condition)).one()
     session.execute(delete(LoginSession).where(condition))
     return ended
+
+
+def ended_session(*, session: Session, settings: Settings, token: str) -> LoginSession | None:
+    """The login session behind a cookie, if it has ended (idle or too old) but is still
+    remembered and its user is active; None for live, unknown or forgotten sessions."""
+    record = session.get(LoginSession, _digest(token))
+    if record is None:
+        return None
+    ended_at = _ended_at(record, settings)
+    if not ended_at < utcnow() <= ended_at + ENDED_SESSION_KEPT:
+        return None
+    user = session.get(User, record.user_id)
+    return record if user is not None and user.is_active else None
+
+
+def _ended_at(record: LoginSession, settings: Settings) -> datetime:
+    """When a session ends: after the idle time since last seen, or at its maximum age."""
+    idle_end = record.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    return min(idle_end, record.created_at + timedelta(hours=settings.session_max_hours))
 
 
 def end_session(*, session: Session, token: str) -> None:

@@ -9,6 +9,7 @@ from storybank.models.deidentified import (
     DeidentifiedPublic,
     StoryDeidentified,
 )
+from storybank.models.held import HeldForm
 from storybank.models.people import (
     DEFAULT_UNIT_LEVELS,
     SITE_LEVEL,
@@ -65,6 +66,7 @@ __all__ = [
     "DeidentifiedIn",
     "DeidentifiedPublic",
     "Grant",
+    "HeldForm",
     "LoginAttempt",
     "LoginSession",
     "Perspective",

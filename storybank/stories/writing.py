@@ -29,6 +29,16 @@ STALE_MESSAGE = (
     "Someone else changed this story after you opened it. Reload it to see their changes, "
     "then make yours again."
 )
+NOT_EDITABLE = {
+    StoryStatus.submitted: (
+        "This story has been submitted, and submitted stories cannot be edited. To change it, "
+        "withdraw it and write it again as a new draft, or ask an admin for help."
+    ),
+    StoryStatus.withdrawn: (
+        "This story has been withdrawn, and withdrawn stories cannot be edited. Write a new "
+        "draft instead, or ask an admin for help."
+    ),
+}
 
 
 def create_draft(*, session: Session, actor: Actor, data: StoryCreate) -> Story:
@@ -57,7 +67,7 @@ def update_draft(*, session: Session, actor: Actor, story_id: int, data: StoryUp
     """Change a draft's fields; a stale `version` is a Conflict."""
     story = get_story(session=session, actor=actor, story_id=story_id)
     require_story_writer(actor, story.site_id)
-    _require_status(story, StoryStatus.draft, "edited")
+    require_editable(story)
     values = _stored(data.model_dump(exclude_unset=True, exclude={"version"}))
     before = {name: getattr(story, name) for name in values}
     changed = {name: value for name, value in values.items() if before[name] != value}
@@ -78,6 +88,13 @@ def update_draft(*, session: Session, actor: Actor, story_id: int, data: StoryUp
     session.commit()
     session.refresh(story)
     return story
+
+
+def require_editable(story: Story) -> None:
+    """Only drafts can be edited; for any other story say why, and what to do instead."""
+    if story.status != StoryStatus.draft:
+        message = NOT_EDITABLE.get(StoryStatus(story.status), NOT_EDITABLE[StoryStatus.submitted])
+        raise Conflict(message, code="not_editable")
 
 
 def record_consent(

@@ -40,16 +40,33 @@ def test_cookie_authenticated_api_write_needs_the_csrf_header(client, session, s
     assert accepted.status_code == 201
 
 
+def _age(session, new, **ago):
+    record = session.get(LoginSession, new.record.id)
+    record.last_seen_at -= timedelta(**ago)
+    session.add(record)
+    session.commit()
+
+
 def test_idle_session_ends(client, session, staff, settings):
     new = _signed_in(client, session, staff)
     assert client.get("/api/v1/me").status_code == 200, "signed in until idle"
-    record = session.get(LoginSession, new.record.id)
-    record.last_seen_at -= timedelta(minutes=settings.session_idle_minutes + 1)
-    session.add(record)
-    session.commit()
+    _age(session, new, minutes=settings.session_idle_minutes + 1)
+    assert client.get("/api/v1/me").status_code == 401
+    assert accounts.ended_session(session=session, settings=settings, token=new.token)
+
+
+def test_an_ended_session_is_forgotten_two_hours_after_it_ended(client, session, staff, settings):
+    new = _signed_in(client, session, staff)
+    _age(session, new, minutes=settings.session_idle_minutes + 121)
+    assert accounts.ended_session(session=session, settings=settings, token=new.token) is None
     assert client.get("/api/v1/me").status_code == 401
     session.expunge_all()
     assert session.get(LoginSession, new.record.id) is None
+
+
+def test_a_live_session_is_not_an_ended_one(session, staff, settings):
+    new = accounts.start_session(session=session, user=staff)
+    assert accounts.ended_session(session=session, settings=settings, token=new.token) is None
 
 
 def test_login_rotates_the_session_id(session, staff):

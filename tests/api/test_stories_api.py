@@ -222,9 +222,10 @@ def test_consent_endpoint_records_level_and_submitted_story_cannot_be_edited(
         json={"version": submitted.json()["version"], "title": "Changed"},
     )
     assert edit.status_code == 409
-    assert edit.json()["error"]["code"] == "wrong_status"
-    stored = client.get(f"/api/v1/stories/{story['id']}", headers=headers).json()
-    assert stored["title"] == COMPLETE_STORY["title"] and stored["consent_level"] == "site_only"
+    error = edit.json()["error"]
+    assert error["code"] == "not_editable"
+    assert "submitted stories cannot be edited" in error["message"]
+    assert "withdraw it" in error["message"] and "ask an admin" in error["message"]
 
 
 def test_withdraw_then_withdraw_again_conflicts(client, headers, somerset):

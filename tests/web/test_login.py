@@ -190,7 +190,7 @@ def test_form_post_without_a_login_goes_to_the_login_page(client, session, somer
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/login?next=/stories/new"
+    assert response.headers["location"] == "/login?next=/stories/new&ended=1"
     assert session.exec(select(Story)).all() == [], "nothing was saved"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storybank.models import Story
 from tests.builders import COMPLETE_STORY, make_story, make_user
@@ -14,7 +14,9 @@ from tests.web.pages import csrf_token, log_in, text_of
 FORM_STORY = {
     **COMPLETE_STORY,
     "community_solutions": "lunch club\n\n  befriending scheme  \n",
-    "change_date": "14/03/2026",
+    "change_date_day": "14",
+    "change_date_month": "3",
+    "change_date_year": "2026",
     "weekly_cost_before": "£250",
     "weekly_cost_after": "124.50",
 }
@@ -25,6 +27,14 @@ def _stored(session: Session, story_id: int) -> Story:
     story = session.get(Story, story_id)
     assert story is not None
     return story
+
+
+def _date_boxes(value: date) -> dict[str, str]:
+    return {
+        "change_date_day": str(value.day),
+        "change_date_month": str(value.month),
+        "change_date_year": str(value.year),
+    }
 
 
 def _new_draft(client, csrf, site, action="save", **fields):
@@ -95,11 +105,11 @@ def test_editing_a_draft_saves_changes(client, session, somerset, staff, csrf):
 
 
 def test_bad_input_keeps_everything_typed_and_explains_each_field(client, somerset, csrf):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = date.today() + timedelta(days=1)
     typed = {
         **FORM_STORY,
         "title": "T" * 201,
-        "change_date": tomorrow,
+        **_date_boxes(tomorrow),
         "weekly_cost_before": "about fifty",
         "what_happened": "Joan <b>popped</b> into the hub & met Ann.",
     }
@@ -118,7 +128,11 @@ def test_bad_input_keeps_everything_typed_and_explains_each_field(client, somers
         assert f'aria-describedby="field-{name}-hint field-{name}-error"' in response.text
         assert message in text
     assert 'value="' + "T" * 201 + '"' in response.text
-    assert f'value="{tomorrow}"' in response.text
+    assert 'name="change_date_day" type="text" inputmode="numeric"' in response.text
+    for part in ("day", "month", "year"):
+        value = getattr(tomorrow, part)
+        assert f'name="change_date_{part}"' in response.text
+        assert f'value="{value}" class="date-input__{part}" aria-invalid="true"' in response.text
     assert 'value="about fifty"' in response.text
     assert "Joan &lt;b&gt;popped&lt;/b&gt; into the hub &amp; met Ann." in response.text
     assert "lunch club\n\n  befriending scheme" in response.text
@@ -176,7 +190,33 @@ def test_submitted_story_cannot_be_edited(client, session, somerset, staff, csrf
     story = make_story(session, site=somerset, author=staff)
     page = client.get(f"/stories/{story.id}/edit")
     assert page.status_code == 409
-    assert "This story is submitted, so it can no longer be edited." in text_of(page)
+    text = text_of(page)
+    assert "This story can no longer be edited" in text
+    assert "submitted stories cannot be edited" in text
+    assert "withdraw it and write it again as a new draft, or ask an admin" in text
+    assert f'href="/stories/{story.id}/withdraw"' in page.text
+    assert "This has changed" not in text and "Reload the page" not in text
+
+
+def test_saving_an_edit_of_a_submitted_story_says_it_cannot_be_edited(
+    client, session, somerset, staff, csrf
+):
+    story = make_story(session, site=somerset, author=staff, title="As submitted")
+    data = {"csrf_token": csrf, "version": str(story.version), "title": "Changed later"}
+    response = client.post(f"/stories/{story.id}/edit", data=data)
+    assert response.status_code == 409
+    text = text_of(response)
+    assert "submitted stories cannot be edited" in text
+    assert "This has changed" not in text
+    assert _stored(session, story.id).title == "As submitted"
+
+
+def test_withdrawn_story_cannot_be_edited(client, session, somerset, staff, csrf):
+    story = make_story(session, site=somerset, author=staff, status="withdrawn")
+    page = client.get(f"/stories/{story.id}/edit")
+    assert page.status_code == 409
+    assert "withdrawn stories cannot be edited" in text_of(page)
+    assert f'href="/stories/{story.id}/withdraw"' not in page.text
 
 
 def test_consent_page_explains_the_three_levels(client, session, somerset, staff, csrf):
@@ -263,3 +303,58 @@ def test_submit_with_missing_fields_links_back_to_them(client, session, somerset
     assert 'value="site_only" aria-describedby="field-consent_level-explained" checked' in (
         response.text
     ), "the chosen level is kept"
+
+
+def test_date_of_the_change_is_three_labelled_boxes(client, csrf):
+    page = client.get("/stories/new")
+    assert 'type="date"' not in page.text, "no browser date picker with its mm/dd/yyyy order"
+    group = page.text.split('<fieldset class="date-group"', 1)[1].split("</fieldset>", 1)[0]
+    assert '<legend class="field-label">Date of the change' in group
+    assert "For example, 14 3 2026" in group
+    for part, text in (("day", "Day"), ("month", "Month"), ("year", "Year")):
+        box_id = "field-change_date" if part == "day" else f"field-change_date-{part}"
+        assert f'<label for="{box_id}">{text}</label>' in group
+        assert f'id="{box_id}" name="change_date_{part}" type="text" inputmode="numeric"' in group
+
+
+def test_a_date_typed_day_first_in_one_box_is_that_day(client, session, somerset, csrf):
+    response = _new_draft(client, csrf, somerset, title="Dated", change_date_day="3/11/2025")
+    assert response.status_code == 303
+    assert _stored(session, _story_id(response)).change_date == date(2025, 11, 3)
+
+
+def test_the_edit_form_shows_the_stored_date_in_its_boxes(client, session, somerset, csrf):
+    response = _new_draft(client, csrf, somerset, title="Dated", **_date_boxes(date(2025, 11, 3)))
+    page = client.get(response.headers["location"])
+    assert 'name="change_date_day" type="text" inputmode="numeric" autocomplete="off" ' in (
+        page.text
+    )
+    for part, value in (("day", "3"), ("month", "11"), ("year", "2025")):
+        assert f'value="{value}" class="date-input__{part}">' in page.text
+
+
+def test_a_date_without_a_year_names_the_year(client, session, somerset, csrf):
+    typed = {"title": "No year", "change_date_day": "14", "change_date_month": "3"}
+    response = _new_draft(client, csrf, somerset, **typed)
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "Date of the change: The date of the change must include a year" in text
+    assert '<a href="#field-change_date-year">' in response.text, "the summary goes to the year"
+    assert 'value="" class="date-input__year" aria-invalid="true"' in response.text
+    assert 'value="14" class="date-input__day">' in response.text, "only the year is marked"
+    assert 'value="No year"' in response.text
+
+
+def test_an_impossible_date_is_refused_and_nothing_is_saved(client, session, somerset, csrf):
+    typed = {"title": "Leap", "change_date_day": "31", "change_date_month": "2"}
+    response = _new_draft(client, csrf, somerset, **typed, change_date_year="2026")
+    assert response.status_code == 422
+    assert "Enter a real date" in text_of(response)
+    assert session.exec(select(Story)).all() == []
+
+
+def test_a_future_date_in_the_boxes_is_refused(client, somerset, csrf):
+    tomorrow = date.today() + timedelta(days=1)
+    response = _new_draft(client, csrf, somerset, title="Soon", **_date_boxes(tomorrow))
+    assert response.status_code == 422
+    assert "The date of the change cannot be in the future." in text_of(response)

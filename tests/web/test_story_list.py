@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from tests.builders import make_story, make_user
 from tests.web.pages import log_in, text_of
+from web.forms.story_filters import StoryListQuery
 
 TITLE = re.compile(r'class="story-card__title"><a href="/stories/\d+">([^<]*)</a>')
 
@@ -25,6 +26,26 @@ def test_empty_list_invites_writing_a_story(client, csrf):
     assert '<a class="button button--primary" href="/stories/new">Write a change story</a>' in (
         page.text
     )
+
+
+def test_empty_list_of_a_panel_member_does_not_invite_writing(client, session, somerset):
+    panel = make_user(session, roles=["panel_member"], sites=[somerset])
+    log_in(client, panel)
+    page = client.get("/stories")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "There are no change stories for you to read yet." in text
+    assert "candidate stories of the selection rounds you sit on" in text
+    assert "Write a change story" not in text
+    assert "It takes a few minutes" not in text
+    assert 'href="/stories/new"' not in page.text
+
+
+def test_empty_list_of_a_reviewer_says_when_stories_arrive(client, session, somerset):
+    log_in(client, make_user(session, roles=["reviewer"], sites=[somerset]))
+    text = text_of(client.get("/stories"))
+    assert "Stories appear here once staff at your sites submit them." in text
+    assert "Write a change story" not in text
 
 
 def test_list_shows_each_story_with_its_details(client, session, somerset, staff, csrf):
@@ -144,7 +165,6 @@ def test_a_future_date_filter_finds_nothing_but_does_not_fail(
     text = text_of(page)
     assert "No stories match this search." in text
     assert "There is a problem" not in text, "a date after today is allowed, it just finds none"
-    assert f'id="field-date_from" name="date_from" type="date" value="{tomorrow}"' in page.text
 
 
 def test_list_shows_confirmed_outcome_numbers(client, session, somerset, staff, csrf):
@@ -153,3 +173,58 @@ def test_list_shows_confirmed_outcome_numbers(client, session, somerset, staff, 
     story = make_story(session, site=somerset, author=staff)
     confirm_codes(session, story, staff, ["outcome_3", "outcome_1", "community_hub"])
     assert "Outcomes 1 , 3" in text_of(client.get("/stories"))
+
+
+def _dated_stories(session, somerset, staff):
+    make_story(session, site=somerset, author=staff, title="March", change_date="2025-03-11")
+    make_story(session, site=somerset, author=staff, title="November", change_date="2025-11-03")
+
+
+def test_date_filters_are_day_month_and_year_boxes(client, session, somerset, staff, csrf):
+    _dated_stories(session, somerset, staff)
+    page = client.get("/stories?date_from_day=1&date_from_month=10&date_from_year=2025")
+    assert page.status_code == 200
+    assert _titles(page) == ["November"]
+    assert 'type="date"' not in page.text
+    for name, legend in (("date_from", "Changed on or after"), ("date_to", "Changed on or before")):
+        assert f'<legend class="field-label">{legend}</legend>' in page.text
+        for part, text in (("day", "Day"), ("month", "Month"), ("year", "Year")):
+            box_id = f"field-{name}" if part == "day" else f"field-{name}-{part}"
+            assert f'<label for="{box_id}">{text}</label>' in page.text
+            assert f'name="{name}_{part}" type="text" inputmode="numeric"' in page.text
+    assert page.text.count("For example, 14 3 2026") == 2
+    assert 'value="10" class="date-input__month">' in page.text, "what was typed stays"
+
+
+def test_pages_of_a_date_filtered_list_keep_the_date():
+    query = StoryListQuery(date_from_day="1", date_from_month="10", date_from_year="2025")
+    assert query.link(2) == (
+        "/stories?date_from_day=1&date_from_month=10&date_from_year=2025&page=2"
+    )
+    assert query.filters().date_from == date(2025, 10, 1)
+
+
+def test_a_one_text_date_filter_is_read_day_first(client, session, somerset, staff, csrf):
+    _dated_stories(session, somerset, staff)
+    page = client.get("/stories?date_from=3/11/2025&date_to=3/11/2025")
+    assert _titles(page) == ["November"], "3/11/2025 is 3 November, not 11 March"
+    assert 'value="3" class="date-input__day">' in page.text
+    assert 'value="11" class="date-input__month">' in page.text
+    assert _titles(client.get("/stories?date_to_day=11032025")) == ["March"]
+
+
+def test_a_date_filter_with_a_missing_part_names_it(client, session, somerset, staff, csrf):
+    _dated_stories(session, somerset, staff)
+    page = client.get("/stories?date_to_day=14&date_to_month=3")
+    assert page.status_code == 422
+    text = text_of(page)
+    assert "There is a problem" in text
+    assert "Changed on or before: The date to search up to must include a year" in text
+    assert '<a href="#field-date_to-year">' in page.text
+    assert sorted(_titles(page)) == ["March", "November"], "the other filters still apply"
+
+
+def test_an_impossible_date_filter_asks_for_a_real_date(client, session, somerset, csrf):
+    page = client.get("/stories?date_from_day=31&date_from_month=2&date_from_year=2026")
+    assert page.status_code == 422
+    assert "Changed on or after: Enter a real date" in text_of(page)

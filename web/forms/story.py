@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from storybank.models import (
     LABELS,
@@ -15,9 +16,12 @@ from storybank.models import (
     Story,
     StoryType,
 )
+from web.forms.dates import DateInput, DateProblem, date_boxes, read_date
+from web.forms.messages import field_errors
 
 Options = tuple[tuple[str, str], ...]
-UK_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+Model = TypeVar("Model", bound=BaseModel)
+DATE_SUBJECT = "The date of the change"
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,8 @@ SECTIONS: tuple[FormSection, ...] = (
             FormField(
                 "change_date",
                 "Date of the change",
-                "Roughly when the change happened, for example 14/03/2026. It cannot be in "
-                "the future.",
+                "Roughly when the change happened; it cannot be in the future. "
+                "For example, 14 3 2026",
                 "date",
             ),
         ),
@@ -214,8 +218,41 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def story_payload(form: Mapping[str, str]) -> dict[str, Any]:
-    """The story fields of a posted form, as plain values for StoryCreate/StoryUpdate."""
+class FormInvalid(Exception):
+    """A posted form with a message for each bad field, and the date boxes to highlight."""
+
+    def __init__(self, errors: dict[str, str], date_parts: dict[str, tuple[str, ...]]) -> None:
+        super().__init__("the form has problems")
+        self.errors = errors
+        self.date_parts = date_parts
+
+
+def read_story(form: Mapping[str, str], model: type[Model], **extra: Any) -> Model:
+    """The posted story as StoryCreate or StoryUpdate; FormInvalid naming every bad field."""
+    errors: dict[str, str] = {}
+    date_parts: dict[str, tuple[str, ...]] = {}
+    payload = _story_payload(form)
+    try:
+        payload["change_date"] = read_date(DateInput.from_form(form, "change_date"), DATE_SUBJECT)
+    except DateProblem as problem:
+        errors["change_date"], date_parts["change_date"] = problem.message, problem.parts
+    try:
+        data = model.model_validate({**payload, **extra})
+    except ValidationError as exc:
+        errors = {**field_errors(exc, form), **errors}
+    if errors:
+        order = [*FIELDS, *extra]
+        errors = dict(sorted(errors.items(), key=lambda item: _position(order, item[0])))
+        raise FormInvalid(errors, date_parts)
+    return data
+
+
+def _position(order: list[str], name: str) -> int:
+    return order.index(name) if name in order else len(order)
+
+
+def _story_payload(form: Mapping[str, str]) -> dict[str, Any]:
+    """The story fields of a posted form (but the date), as plain values for the schemas."""
     payload: dict[str, Any] = {}
     for name in STORY_FIELDS:
         raw = form.get(name, "").strip()
@@ -223,10 +260,7 @@ def story_payload(form: Mapping[str, str]) -> dict[str, Any]:
             payload[name] = [line.strip() for line in raw.splitlines() if line.strip()]
         elif name.startswith("weekly_cost"):
             payload[name] = raw.replace("£", "").replace(",", "").strip() or None
-        elif name == "change_date" and (match := UK_DATE.match(raw)):
-            day, month, year = match.groups()
-            payload[name] = f"{year}-{int(month):02d}-{int(day):02d}"
-        else:
+        elif name != "change_date":
             payload[name] = raw or None
     return payload
 
@@ -235,7 +269,8 @@ def story_values(story: Story) -> dict[str, str]:
     """A stored story as the text its form fields show."""
     values = {name: getattr(story, name) for name in STORY_FIELDS}
     values["community_solutions"] = "\n".join(story.community_solutions)
-    values["change_date"] = story.change_date.isoformat() if story.change_date else ""
+    del values["change_date"]
+    values.update(date_boxes("change_date", story.change_date))
     values["site_id"] = str(story.site_id)
     values["version"] = str(story.version)
     return {name: "" if value is None else str(value) for name, value in values.items()}

@@ -18,6 +18,10 @@ from web.templating import render
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "storybank_csrf"
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+NOTICES = {  # flag in the query string: (text, whether it is a warning)
+    "logged_out": ("You have logged out.", False),
+    "ended": ("Your session ended; sign in to save your story.", True),
+}
 
 
 @router.get("/login")
@@ -26,8 +30,7 @@ def login_page(
 ) -> Response:
     if actor is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    logged_out = request.query_params.get("logged_out") == "1"
-    return _login_form(request, settings, next_path=next, logged_out=logged_out)
+    return _login_form(request, settings, next_path=next, notice=_notice(request))
 
 
 @router.post("/login")
@@ -71,6 +74,12 @@ def log_out(request: Request, session: SessionDep, actor: FormActor) -> Response
     return response
 
 
+def _notice(request: Request) -> tuple[str, bool] | None:
+    """Why the person is on the login page: they logged out, or their session ended."""
+    shown = [notice for flag, notice in NOTICES.items() if request.query_params.get(flag) == "1"]
+    return shown[0] if shown else None
+
+
 def _login_form(
     request: Request,
     settings: SettingsDep,
@@ -79,7 +88,7 @@ def _login_form(
     error: str | None = None,
     status: int = 200,
     headers: dict[str, str] | None = None,
-    logged_out: bool = False,
+    notice: tuple[str, bool] | None = None,
 ) -> Response:
     """The login form, with a double-submit CSRF cookie (there is no session yet)."""
     token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -90,7 +99,7 @@ def _login_form(
         "next_path": safe_next(next_path) if next_path else "",
         "error": error,
         "login_csrf": token,
-        "logged_out": logged_out,
+        "notice": notice,
     }
     response = render(request, "auth/login.html", context, status, headers)
     response.set_cookie(

@@ -27,7 +27,7 @@ from storybank.models import (
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
 from web.forms.messages import field_errors
 from web.forms.story import FIELDS
-from web.forms.story_filters import PAGE_SIZE, SORT_OPTIONS, StoryListQuery
+from web.forms.story_filters import DATE_LABELS, PAGE_SIZE, SORT_OPTIONS, StoryListQuery
 from web.pagination import Pagination
 from web.templating import render
 
@@ -63,14 +63,18 @@ def story_list(
     total, found = stories.list_stories(
         session=session, actor=actor, filters=query.filters(), offset=query.offset
     )
+    problems = query.date_problems
     context = {
         "query": query,
         "stories": stories.to_public(session=session, actor=actor, stories=found),
         "pages": Pagination(total=total, shown=len(found), query=query, page_size=PAGE_SIZE),
         "sites": visible_sites(session, actor),
         "choices": FILTER_CHOICES,
+        "errors": {name: problem.message for name, problem in problems.items()},
+        "date_parts": {name: problem.parts for name, problem in problems.items()},
+        "date_labels": DATE_LABELS,
     }
-    return render(request, "stories/list.html", context)
+    return render(request, "stories/list.html", context, 422 if problems else 200)
 
 
 @router.get("/stories/{story_id}")

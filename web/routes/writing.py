@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,10 +14,19 @@ from api.deps import SessionDep
 from storybank import stories
 from storybank import units as sites_service
 from storybank.access import Actor
+from storybank.accounts import held_forms
 from storybank.errors import Conflict, Forbidden, InvalidInput
-from storybank.models import Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn, Unit
+from storybank.models import HeldForm, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn, Unit
 from storybank.units import get_site
-from web.deps import FormActor, FormValues, PageActor, WritableStory
+from web.deps import (
+    FormActor,
+    FormValues,
+    KeepFormWhenSignedOut,
+    PageActor,
+    WritableStory,
+    readable_story,
+    writable_story,
+)
 from web.forms.consent import CONSENT_CHOICES, consent_errors
 from web.forms.messages import field_errors, problem_errors
 from web.forms.story import (
@@ -26,7 +34,8 @@ from web.forms.story import (
     FIELDS,
     SECTIONS,
     STORY_FIELDS,
-    story_payload,
+    FormInvalid,
+    read_story,
     story_values,
 )
 from web.templating import label, render
@@ -37,6 +46,7 @@ NO_SITES = (
     "You cannot write stories yet: your account is not a staff member of any site. "
     "Ask your admin to add you to your site with the staff role."
 )
+KEPT_NOTICE = "We kept what you typed. Check it and save."
 
 
 @router.get("/stories/new")
@@ -46,16 +56,15 @@ def new_story_page(request: Request, session: SessionDep, actor: PageActor) -> R
     return _story_form(request, sites=sites, values=values)
 
 
-@router.post("/stories/new")
+@router.post("/stories/new", dependencies=[KeepFormWhenSignedOut])
 def create_story(
     request: Request, session: SessionDep, actor: FormActor, form: FormValues
 ) -> Response:
     sites = writable_sites(session, actor)
     try:
-        site_id = form.get("site_id") or None
-        data = StoryCreate.model_validate({**story_payload(form), "site_id": site_id})
+        data = read_story(form, StoryCreate, site_id=form.get("site_id") or None)
         story = stories.create_draft(session=session, actor=actor, data=data)
-    except (ValidationError, InvalidInput, Conflict) as exc:
+    except (FormInvalid, InvalidInput, Conflict) as exc:
         return _story_form(request, sites=sites, values=form, **_trouble(exc, form))
     return _after_save(story, form)
 
@@ -64,14 +73,15 @@ def create_story(
 def edit_story_page(
     request: Request, session: SessionDep, actor: PageActor, story: WritableStory
 ) -> Response:
-    _require_draft(story, "edited")
+    if not_editable := _not_editable(request, story):
+        return not_editable
     notice = "Your draft has been saved." if request.query_params.get("saved") else None
     return _story_form(
         request, story=story, site=_site(session, story), values=story_values(story), notice=notice
     )
 
 
-@router.post("/stories/{story_id}/edit")
+@router.post("/stories/{story_id}/edit", dependencies=[KeepFormWhenSignedOut])
 def save_story(
     request: Request,
     story_id: int,
@@ -82,9 +92,11 @@ def save_story(
 ) -> Response:
     site = _site(session, story)
     try:
-        data = StoryUpdate.model_validate({**story_payload(form), "version": form.get("version")})
+        data = read_story(form, StoryUpdate, version=form.get("version"))
         story = stories.update_draft(session=session, actor=actor, story_id=story_id, data=data)
-    except (ValidationError, InvalidInput, Conflict) as exc:
+    except (FormInvalid, InvalidInput, Conflict) as exc:
+        if isinstance(exc, Conflict) and exc.code == "not_editable":
+            return _not_editable_page(request, story, exc)
         return _story_form(request, story=story, site=site, values=form, **_trouble(exc, form))
     return _after_save(story, form)
 
@@ -98,7 +110,7 @@ def consent_page(
     return _consent_form(request, session, story, values)
 
 
-@router.post("/stories/{story_id}/submit")
+@router.post("/stories/{story_id}/submit", dependencies=[KeepFormWhenSignedOut])
 def submit_story(
     request: Request,
     story_id: int,
@@ -117,6 +129,33 @@ def submit_story(
     except (ValidationError, InvalidInput, Conflict) as exc:
         return _consent_form(request, session, story, form, **_trouble(exc, form))
     return RedirectResponse(f"/stories/{story_id}?submitted=1", status_code=303)
+
+
+@router.get("/stories/resume/{token}")
+def resume_story_form(
+    request: Request, token: str, session: SessionDep, actor: PageActor
+) -> Response:
+    """The form posted when the session had ended, shown again as typed (not saved yet)."""
+    held = held_forms.held_form(session=session, actor=actor, token=token)
+    response = _held_form_page(request, session, actor, held)
+    held_forms.forget_held_form(session=session, held=held)
+    return response
+
+
+def _held_form_page(request: Request, session: Session, actor: Actor, held: HeldForm) -> Response:
+    values, notice = held.form, KEPT_NOTICE
+    if held.story_id is None:
+        sites = writable_sites(session, actor)
+        return _story_form(request, sites=sites, values=values, notice=notice)
+    story = writable_story(readable_story(held.story_id, session, actor), actor)
+    if held.target.endswith("/submit"):
+        _require_draft(story, "submitted")
+        return _consent_form(request, session, story, values, notice=notice)
+    if not_editable := _not_editable(request, story):
+        return not_editable
+    return _story_form(
+        request, story=story, site=_site(session, story), values=values, notice=notice
+    )
 
 
 def writable_sites(session: Session, actor: Actor) -> list[Unit]:
@@ -141,8 +180,24 @@ def _require_draft(story: Story, verb: str) -> None:
         )
 
 
+def _not_editable(request: Request, story: Story) -> Response | None:
+    """The 'cannot be edited' page for a story that is no longer a draft; None for a draft."""
+    try:
+        stories.require_editable(story)
+    except Conflict as exc:
+        return _not_editable_page(request, story, exc)
+    return None
+
+
+def _not_editable_page(request: Request, story: Story, exc: Conflict) -> Response:
+    context = {"story": story, "message": exc.message}
+    return render(request, "stories/not_editable.html", context, exc.status)
+
+
 def _trouble(exc: Exception, form: dict[str, str]) -> dict[str, Any]:
     """How a failed save is shown: messages beside fields (422) or a conflict (409)."""
+    if isinstance(exc, FormInvalid):
+        return {"errors": exc.errors, "date_parts": exc.date_parts, "status": 422}
     if isinstance(exc, ValidationError):
         return {"errors": field_errors(exc, form), "status": 422}
     if isinstance(exc, InvalidInput):
@@ -176,7 +231,7 @@ def _story_form(
         "errors": messages.pop("errors", {}),
         "sections": SECTIONS,
         "labels": FIELD_LABELS,
-        "today": date.today().isoformat(),
+        "date_parts": messages.pop("date_parts", {}),
         **messages,
     }
     return render(request, "stories/form.html", context, status)
