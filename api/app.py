@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 import storybank
 from api.errors import install_error_handlers
-from api.protection import RequestLimits, SecurityHeaders
+from api.protection import RejectNulCharacters, RequestLimits, SecurityHeaders
 from api.routes import ROUTERS
 from storybank.config import Settings, get_settings
 from storybank.db import make_engine
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     _mount_web(app)
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(
         RequestLimits,
         default_limit=settings.max_request_bytes,

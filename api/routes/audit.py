@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from api.deps import AdminActor, SessionDep
 from storybank.audit import AUDIT_COLUMNS, AuditFilters, audit_rows, list_events
+from storybank.models import Count, Id
 
 router = APIRouter(prefix="/audit", tags=["admin"])
 
@@ -46,7 +47,7 @@ Text = Annotated[str | None, Query(max_length=64)]
 
 
 def audit_filters(
-    actor_id: int | None = None,
+    actor_id: Id | None = None,
     action: Text = None,
     entity: Text = None,
     entity_id: Text = None,
@@ -72,7 +73,7 @@ def browse_audit(
     session: SessionDep,
     actor: AdminActor,
     filters: AuditFiltersDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Count, Query()] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
     total, rows = list_events(session=session, filters=filters, offset=offset, limit=limit)

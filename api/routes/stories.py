@@ -10,6 +10,7 @@ from api.deps import CurrentActor, SessionDep, StoryFiltersDep
 from storybank import stories
 from storybank.models import (
     ConsentIn,
+    Id,
     StoryCreate,
     StoryPage,
     StoryPublic,
@@ -46,13 +47,13 @@ def list_stories(
 
 
 @router.get("/{story_id}", summary="Read one story")
-def get_story(story_id: int, session: SessionDep, actor: CurrentActor) -> StoryPublic:
+def get_story(story_id: Id, session: SessionDep, actor: CurrentActor) -> StoryPublic:
     return _one(session, stories.get_story(session=session, actor=actor, story_id=story_id))
 
 
 @router.patch("/{story_id}", summary="Edit a draft (send the version you last read)")
 def update_story(
-    story_id: int, data: StoryUpdate, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: StoryUpdate, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.update_draft(session=session, actor=actor, story_id=story_id, data=data)
     return _one(session, story)
@@ -60,7 +61,7 @@ def update_story(
 
 @router.put("/{story_id}/consent", summary="Record or change the person's consent level")
 def record_consent(
-    story_id: int, data: ConsentIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: ConsentIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.record_consent(
         session=session, actor=actor, story_id=story_id, level=data.level, version=data.version
@@ -70,7 +71,7 @@ def record_consent(
 
 @router.post("/{story_id}/submit", summary="Submit a draft (consent and required fields checked)")
 def submit_story(
-    story_id: int, data: SubmitIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: SubmitIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.submit_story(session=session, actor=actor, story_id=story_id, data=data)
     return _one(session, story)
@@ -78,7 +79,7 @@ def submit_story(
 
 @router.post("/{story_id}/withdraw", summary="Withdraw a story")
 def withdraw_story(
-    story_id: int, data: VersionIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: VersionIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.withdraw_story(session=session, actor=actor, story_id=story_id, data=data)
     return _one(session, story)

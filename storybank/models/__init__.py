@@ -1,7 +1,17 @@
 """All tables and their schemas; import models from here."""
 
 from storybank.models.audit import AuditChange, AuditEvent
-from storybank.models.base import NAMING_CONVENTION, UTCDateTime, metadata, require_id, utcnow
+from storybank.models.base import (
+    INT64_MAX,
+    NAMING_CONVENTION,
+    Count,
+    Id,
+    Int64,
+    UTCDateTime,
+    metadata,
+    require_id,
+    utcnow,
+)
 from storybank.models.codebook import Code, CodeKind, CodePublic, Coding, CodingSource
 from storybank.models.people import (
     ApiToken,
@@ -35,6 +45,7 @@ from storybank.models.stories import (
 )
 
 __all__ = [
+    "INT64_MAX",
     "LABELS",
     "NAMING_CONVENTION",
     "SUBMIT_REQUIRED",
@@ -51,6 +62,9 @@ __all__ = [
     "ConsentIn",
     "ConsentLevel",
     "ContactRoute",
+    "Count",
+    "Id",
+    "Int64",
     "LoginAttempt",
     "LoginSession",
     "Perspective",

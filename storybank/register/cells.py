@@ -28,6 +28,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
+    if "\x00" in text:
+        raise CellProblem("The cell holds a NUL character (an invisible control code); remove it.")
     if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
         text = text[1:]
     return text

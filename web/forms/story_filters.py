@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from storybank.models import ContactRoute, Perspective, StoryStatus, StoryType
+from storybank.models import ContactRoute, Id, Perspective, StoryStatus, StoryType
 from storybank.stories import StoryFilters
 
 PAGE_SIZE = 25
@@ -23,7 +23,7 @@ SORT_OPTIONS = (
 class StoryListQuery(BaseModel):
     """The filter form's fields; an empty field means 'any'."""
 
-    site_id: int | None = None
+    site_id: Id | None = None
     status: StoryStatus | None = None
     perspective: Perspective | None = None
     contact_route: ContactRoute | None = None

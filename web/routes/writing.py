@@ -16,7 +16,15 @@ from storybank import sites as sites_service
 from storybank import stories
 from storybank.access import Actor
 from storybank.errors import Conflict, Forbidden, InvalidInput
-from storybank.models import Site, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn
+from storybank.models import (
+    Id,
+    Site,
+    Story,
+    StoryCreate,
+    StoryStatus,
+    StoryUpdate,
+    SubmitIn,
+)
 from storybank.sites import get_site
 from web.deps import FormActor, FormValues, PageActor, WritableStory
 from web.forms.consent import CONSENT_CHOICES, consent_errors
@@ -74,7 +82,7 @@ def edit_story_page(
 @router.post("/stories/{story_id}/edit")
 def save_story(
     request: Request,
-    story_id: int,
+    story_id: Id,
     session: SessionDep,
     actor: FormActor,
     story: WritableStory,
@@ -101,7 +109,7 @@ def consent_page(
 @router.post("/stories/{story_id}/submit")
 def submit_story(
     request: Request,
-    story_id: int,
+    story_id: Id,
     session: SessionDep,
     actor: FormActor,
     story: WritableStory,
