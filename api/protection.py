@@ -8,10 +8,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_body, wants_html
+from api.errors import error_body, error_response
 
 SECURITY_HEADERS = [
     (
@@ -201,12 +201,9 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 def _nul_response(scope: Scope, field: str) -> Response:
     """The 422 answer in the shape of every other validation error (JSON or a page)."""
-    request = Request(scope)
-    message = f"Some fields are not valid: {field}."
-    if wants_html(request):
-        return request.app.state.render_error(request, 422, message, None)  # type: ignore[no-any-return]
     problems = [{"field": field, "message": NUL_MESSAGE}]
-    return JSONResponse(error_body("invalid_input", message, problems), 422)
+    message = f"Some fields are not valid: {field}."
+    return error_response(Request(scope), 422, "invalid_input", message, problems)
 
 
 class SecurityHeaders:

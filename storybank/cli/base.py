@@ -26,7 +26,10 @@ console = Console()
 
 def engine() -> Engine:
     """An engine for the configured database."""
-    return make_engine(get_settings().resolved_database_url)
+    settings = get_settings()
+    return make_engine(
+        settings.resolved_database_url, busy_timeout=settings.db_busy_timeout_seconds
+    )
 
 
 def fail(error: StorybankError) -> NoReturn:

@@ -12,9 +12,16 @@ from storybank.register.columns import Column, choice_value, choices_hint
 # The exporter puts an apostrophe before CSV text starting with these, so a spreadsheet
 # does not run it as a formula; reading strips it again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The last line of a CSV file whose export failed part-way.
+EXPORT_FAILED = "EXPORT FAILED: this file is incomplete. Export it again."
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 LIST_SEPARATORS = re.compile(r"[;,]")
 SOLUTION_SEPARATORS = re.compile(r"[;\n\r]")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: an apostrophe before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class CellProblem(ValueError):
