@@ -60,6 +60,8 @@ def optional_actor(request: Request, session: SessionDep, settings: SettingsDep)
         if resolved is not None:
             actor, record = resolved
             request.state.login_session = record
+            # Kept as plain text: pages (error pages too) show it after the session is gone.
+            request.state.csrf_token = record.csrf_token
     request.state.actor = actor
     return actor
 

@@ -50,10 +50,9 @@ SERVER_ERROR = ("Sorry, something went wrong", "Try again. If it keeps happening
 def _page_context(request: Request) -> dict[str, Any]:
     """What every page needs: the signed-in actor, their form token, their nav links."""
     actor: Actor | None = getattr(request.state, "actor", None)
-    login = getattr(request.state, "login_session", None)
     return {
         "actor": actor,
-        "csrf_token": login.csrf_token if login is not None else "",
+        "csrf_token": getattr(request.state, "csrf_token", ""),
         "show_write_link": actor is not None and may_write_stories(actor),
     }
 
