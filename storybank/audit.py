@@ -92,11 +92,12 @@ def list_events(
     return total, [(event, change, name) for event, change, name in rows]
 
 
+EXPORT_PAGE_SIZE = 500
 AUDIT_COLUMNS = ("id", "at", "actor_id", "actor", "action", "entity", "entity_id", "details")
 
 
 def audit_rows(
-    *, session: Session, filters: AuditFilters, page_size: int = 500
+    *, session: Session, filters: AuditFilters, page_size: int | None = None
 ) -> Iterator[list[str]]:
     """Every matching event as CSV cells, newest first, fetched a page at a time.
 
@@ -104,6 +105,7 @@ def audit_rows(
     starts). Before/after values of edits are not exported: they may hold story text,
     which must stay erasable.
     """
+    page_size = page_size or EXPORT_PAGE_SIZE
     first = _page_cells(session, filters, 0, page_size)
     return _every_page(session, filters, first, page_size)
 

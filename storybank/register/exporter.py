@@ -39,13 +39,14 @@ CODEBOOK_COLUMNS = (("key", 28), ("kind", 10), ("number", 8), ("label", 45), ("d
 
 
 def export_register(
-    *, session: Session, actor: Actor, filters: StoryFilters, page_size: int = PAGE_SIZE
+    *, session: Session, actor: Actor, filters: StoryFilters, page_size: int | None = None
 ) -> Iterator[Row]:
     """The register rows of every story the actor may read that matches the filters.
 
-    The first page is read at once, so a query that cannot run fails here, before a
-    download has started; later pages are read as the rows are consumed.
+    The first page (of PAGE_SIZE) is read at once, so a query that cannot run fails
+    here, before a download has started; later pages are read as rows are consumed.
     """
+    page_size = page_size or PAGE_SIZE
     first = _page_rows(session, actor, filters, 0, page_size)
     return _every_row(session, actor, filters, first, page_size)
 
