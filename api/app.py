@@ -14,8 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 import storybank
-from api.errors import install_error_handlers
-from api.protection import RequestLimits, SecurityHeaders
+from api.errors import UnexpectedErrors, install_error_handlers
+from api.protection import RejectNulCharacters, RequestLimits, SecurityHeaders
+from api.responses import COMMON_ERRORS
 from api.routes import ROUTERS
 from storybank.config import Settings, get_settings
 from storybank.db import make_engine
@@ -38,7 +39,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
-        app.state.engine = engine or make_engine(settings.resolved_database_url)
+        app.state.engine = engine or make_engine(
+            settings.resolved_database_url, busy_timeout=settings.db_busy_timeout_seconds
+        )
         yield
         if own_engine:
             app.state.engine.dispose()
@@ -58,14 +61,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.engine = engine
     install_error_handlers(app)
     for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=COMMON_ERRORS)
     _mount_web(app)
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(
         RequestLimits,
         default_limit=settings.max_request_bytes,
         large_limit=settings.max_import_bytes,
         large_paths=IMPORT_PATHS,
     )
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(SecurityHeaders)
     return app
 

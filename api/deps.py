@@ -15,7 +15,7 @@ from storybank.access import Actor, require_role
 from storybank.accounts import resolve_api_token, resolve_session
 from storybank.config import Settings
 from storybank.errors import Forbidden, Unauthorised
-from storybank.models import ContactRoute, Perspective, Role, StoryStatus, StoryType
+from storybank.models import ContactRoute, Id, Perspective, Role, StoryStatus, StoryType
 from storybank.stories import StoryFilters
 
 SESSION_COOKIE = "storybank_session"
@@ -65,6 +65,8 @@ def optional_actor(request: Request, session: SessionDep, settings: SettingsDep)
         if resolved is not None:
             actor, record = resolved
             request.state.login_session = record
+            # Kept as plain text: pages (error pages too) show it after the session is gone.
+            request.state.csrf_token = record.csrf_token
     request.state.actor = actor
     return actor
 
@@ -115,7 +117,7 @@ AdminActor = Annotated[Actor, Depends(require_roles(Role.admin))]
 
 
 def story_filters(
-    site_id: int | None = None,
+    site_id: Id | None = None,
     status: StoryStatus | None = None,
     perspective: Perspective | None = None,
     contact_route: ContactRoute | None = None,

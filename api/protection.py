@@ -1,13 +1,17 @@
-"""ASGI middleware: request size limits and security headers on every response."""
+"""ASGI middleware: request size limits, NUL characters refused, security headers."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qsl
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_body
+from api.errors import error_body, error_response
 
 SECURITY_HEADERS = [
     (
@@ -101,6 +105,105 @@ async def _send_413(send: Send, limit: int, path: str) -> None:
     headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+NUL = "\x00"
+NUL_MESSAGE = "Must not contain NUL characters (an invisible control character); remove them."
+JSON_TYPE = b"application/json"
+FORM_TYPE = b"application/x-www-form-urlencoded"
+
+
+class RejectNulCharacters:
+    """Refuse any path, query or JSON/form field holding a NUL character with a 422.
+
+    NUL has no place in text a person writes, PostgreSQL cannot store it, and it hides
+    text from anyone who reads the data later; the answer names the field.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        field = _nul_in_path(scope) or _nul_in_form(scope.get("query_string", b""))
+        kind = dict(scope.get("headers") or []).get(b"content-type", b"").split(b";")[0]
+        if field is None and kind.strip().lower() in (JSON_TYPE, FORM_TYPE):
+            body = await _read_body(receive)
+            field = _nul_in_json(body) if kind.strip().lower() == JSON_TYPE else _nul_in_form(body)
+            receive = _replay(body, receive)
+        if field is None:
+            await self.app(scope, receive, send)
+            return
+        await _nul_response(scope, field)(scope, receive, send)
+
+
+def _nul_in_path(scope: Scope) -> str | None:
+    return "path" if NUL in scope.get("path", "") else None
+
+
+def _nul_in_form(encoded: bytes) -> str | None:
+    """The first name=value pair (query string or form body) holding a NUL, by name."""
+    if b"%00" not in encoded and b"\x00" not in encoded:
+        return None
+    pairs = parse_qsl(encoded.decode("utf-8", "replace"), keep_blank_values=True)
+    found = (name for name, value in pairs if NUL in name + value)
+    return next((name.replace(NUL, "") or "query" for name in found), None)
+
+
+def _nul_in_json(body: bytes) -> str | None:
+    """The dotted path of the first JSON key or string holding a NUL (JSON writes it \\u0000)."""
+    if b"\\u0000" not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None  # not JSON: the route answers that itself
+    return next(_nul_paths(data, ()), None)
+
+
+def _nul_paths(value: Any, path: tuple[str, ...]) -> Iterator[str]:
+    if isinstance(value, str) and NUL in value:
+        yield ".".join(path) or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in key:
+                yield ".".join(path) or "body"
+            yield from _nul_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, (*path, str(index)))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive callable that hands the app the body already read, then waits as usual."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _nul_response(scope: Scope, field: str) -> Response:
+    """The 422 answer in the shape of every other validation error (JSON or a page)."""
+    problems = [{"field": field, "message": NUL_MESSAGE}]
+    message = f"Some fields are not valid: {field}."
+    return error_response(Request(scope), 422, "invalid_input", message, problems)
 
 
 class SecurityHeaders:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storybank.models import AuditChange, AuditEvent, User
+from storybank.register.cells import EXPORT_FAILED, spreadsheet_safe
 
 
 def record_event(
@@ -89,31 +92,72 @@ def list_events(
     return total, [(event, change, name) for event, change, name in rows]
 
 
+EXPORT_PAGE_SIZE = 500
 AUDIT_COLUMNS = ("id", "at", "actor_id", "actor", "action", "entity", "entity_id", "details")
 
 
 def audit_rows(
-    *, session: Session, filters: AuditFilters, page_size: int = 500
+    *, session: Session, filters: AuditFilters, page_size: int | None = None
 ) -> Iterator[list[str]]:
     """Every matching event as CSV cells, newest first, fetched a page at a time.
 
-    Before/after values of edits are not exported: they may hold story text, which must
-    stay erasable.
+    The first page is read at once (a query that cannot run fails before a download
+    starts). Before/after values of edits are not exported: they may hold story text,
+    which must stay erasable.
     """
-    offset = 0
+    page_size = page_size or EXPORT_PAGE_SIZE
+    first = _page_cells(session, filters, 0, page_size)
+    return _every_page(session, filters, first, page_size)
+
+
+def _every_page(
+    session: Session, filters: AuditFilters, first: list[list[str]], page_size: int
+) -> Iterator[list[str]]:
+    page, offset = first, 0
     while True:
-        _, rows = list_events(session=session, filters=filters, offset=offset, limit=page_size)
-        for event, _change, name in rows:
-            yield [
-                str(event.id),
-                event.at.isoformat(),
-                str(event.actor_id or ""),
-                name or "",
-                event.action,
-                event.entity,
-                event.entity_id,
-                json.dumps(event.details, sort_keys=True),
-            ]
-        if len(rows) < page_size:
+        yield from page
+        if len(page) < page_size:
             return
         offset += page_size
+        page = _page_cells(session, filters, offset, page_size)
+
+
+def _page_cells(
+    session: Session, filters: AuditFilters, offset: int, limit: int
+) -> list[list[str]]:
+    _, rows = list_events(session=session, filters=filters, offset=offset, limit=limit)
+    return [
+        [
+            str(event.id),
+            event.at.isoformat(),
+            str(event.actor_id or ""),
+            spreadsheet_safe(name or ""),
+            spreadsheet_safe(event.action),
+            spreadsheet_safe(event.entity),
+            spreadsheet_safe(event.entity_id),
+            spreadsheet_safe(json.dumps(event.details, sort_keys=True)),
+        ]
+        for event, _change, name in rows
+    ]
+
+
+def audit_csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    """The audit rows as CSV text line by line; a failure part-way ends on a line saying so."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    yield _drain(buffer)
+    try:
+        for row in rows:
+            writer.writerow(row)
+            yield _drain(buffer)
+    except Exception:
+        yield f"{EXPORT_FAILED}\r\n"
+        raise
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

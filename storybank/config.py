@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = None
     log_level: str = "INFO"
+    db_busy_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="How long a write waits for another writer's lock (e.g. an import) "
+        "before the request is answered 503 to retry later.",
+    )
     max_request_bytes: int = 1_000_000
     max_import_bytes: int = 10_000_000
     max_import_rows: int = 20_000

@@ -18,7 +18,7 @@ from storybank.access import Actor, require_role, require_story_writer
 from storybank.accounts import held_forms
 from storybank.config import Settings
 from storybank.errors import Forbidden
-from storybank.models import Role, Story
+from storybank.models import Id, Role, Story
 
 DEFAULT_PAGE = "/stories"
 CSRF_MESSAGE = (
@@ -168,7 +168,7 @@ AdminPageActor = Annotated[Actor, Depends(admin_page_actor)]
 AdminFormActor = Annotated[Actor, Depends(admin_form_actor)]
 
 
-def readable_story(story_id: int, session: SessionDep, actor: PageActor) -> Story:
+def readable_story(story_id: Id, session: SessionDep, actor: PageActor) -> Story:
     """The story, if the actor may read it; NotFound otherwise."""
     return stories.get_story(session=session, actor=actor, story_id=story_id)
 

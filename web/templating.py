@@ -39,6 +39,10 @@ ERROR_PAGES: dict[int, tuple[str, str]] = {
     413: ("That is too much to send at once", "Send less, or split it into several parts."),
     422: ("Some of what you entered is not valid", "Go back, check it and try again."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
+    503: (
+        "Storybank is busy for a moment",
+        "Nothing was lost: go back and send the form again in a few seconds.",
+    ),
 }
 SERVER_ERROR = ("Sorry, something went wrong", "Try again. If it keeps happening, tell your admin.")
 
@@ -46,10 +50,9 @@ SERVER_ERROR = ("Sorry, something went wrong", "Try again. If it keeps happening
 def _page_context(request: Request) -> dict[str, Any]:
     """What every page needs: the signed-in actor, their form token, their nav links."""
     actor: Actor | None = getattr(request.state, "actor", None)
-    login = getattr(request.state, "login_session", None)
     return {
         "actor": actor,
-        "csrf_token": login.csrf_token if login is not None else "",
+        "csrf_token": getattr(request.state, "csrf_token", ""),
         "show_write_link": actor is not None and may_write_stories(actor),
     }
 

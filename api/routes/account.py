@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentActor, SessionDep, SettingsDep, client_address
 from storybank import accounts
+from storybank.models import Id
 
 router = APIRouter(tags=["account"])
 
@@ -83,7 +84,7 @@ def create_token(data: TokenIn, session: SessionDep, actor: CurrentActor) -> New
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke an API token")
-def revoke_token(token_id: int, session: SessionDep, actor: CurrentActor) -> TokenPublic:
+def revoke_token(token_id: Id, session: SessionDep, actor: CurrentActor) -> TokenPublic:
     token = accounts.revoke_api_token(session=session, actor=actor, token_id=token_id)
     return TokenPublic.model_validate(token.model_dump())
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,7 +10,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from api.deps import AdminActor, SessionDep
-from storybank.audit import AUDIT_COLUMNS, AuditFilters, audit_rows, list_events
+from api.responses import file_download, file_responses
+from storybank.audit import AuditFilters, audit_csv_lines, audit_rows, list_events
+from storybank.models import Count, Id
 
 router = APIRouter(prefix="/audit", tags=["admin"])
 
@@ -46,7 +45,7 @@ Text = Annotated[str | None, Query(max_length=64)]
 
 
 def audit_filters(
-    actor_id: int | None = None,
+    actor_id: Id | None = None,
     action: Text = None,
     entity: Text = None,
     entity_id: Text = None,
@@ -72,7 +71,7 @@ def browse_audit(
     session: SessionDep,
     actor: AdminActor,
     filters: AuditFiltersDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Count, Query()] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
     total, rows = list_events(session=session, filters=filters, offset=offset, limit=limit)
@@ -90,26 +89,18 @@ def browse_audit(
     return AuditPage(total=total, offset=offset, limit=limit, items=items)
 
 
-@router.get("/export.csv", summary="Export the filtered audit log as CSV (admin)")
+@router.get(
+    "/export.csv",
+    summary="Export the filtered audit log as CSV (admin)",
+    response_class=StreamingResponse,
+    responses=file_responses("text/csv"),
+)
 def export_audit(
     session: SessionDep,
     actor: AdminActor,
     filters: AuditFiltersDep,
 ) -> StreamingResponse:
-
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(AUDIT_COLUMNS)
-        for row in audit_rows(session=session, filters=filters):
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="storybank-audit.csv"'},
+    rows = audit_rows(session=session, filters=filters)
+    return file_download(
+        audit_csv_lines(rows), media_type="text/csv", filename="storybank-audit.csv"
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import AdminActor, SessionDep, SettingsDep
 from storybank import privacy
+from storybank.models import Id
 
 router = APIRouter(prefix="/privacy", tags=["admin"])
 
@@ -39,7 +40,7 @@ class RetentionItem(BaseModel):
 
 @router.get("/stories/{story_id}", summary="Everything held about one story (admin)")
 def export_story(
-    story_id: int, session: SessionDep, actor: AdminActor, response: Response
+    story_id: Id, session: SessionDep, actor: AdminActor, response: Response
 ) -> dict[str, Any]:
     data = privacy.export_story_data(session=session, actor=actor, story_id=story_id)
     _as_download(response, f"storybank-story-{story_id}.json")
@@ -48,7 +49,7 @@ def export_story(
 
 @router.get("/users/{user_id}", summary="Everything held about one person (admin)")
 def export_user(
-    user_id: int, session: SessionDep, actor: AdminActor, response: Response
+    user_id: Id, session: SessionDep, actor: AdminActor, response: Response
 ) -> dict[str, Any]:
     data = privacy.export_user_data(session=session, actor=actor, user_id=user_id)
     _as_download(response, f"storybank-person-{user_id}.json")
@@ -62,7 +63,7 @@ def _as_download(response: Response, filename: str) -> None:
 
 @router.post("/stories/{story_id}/erase", summary="Erase a story's text everywhere (admin)")
 def erase_story(
-    story_id: int, data: EraseIn, session: SessionDep, actor: AdminActor
+    story_id: Id, data: EraseIn, session: SessionDep, actor: AdminActor
 ) -> ErasedPublic:
     story = privacy.erase_story(session=session, actor=actor, story_id=story_id, reason=data.reason)
     assert story.erased_at is not None

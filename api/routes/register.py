@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, UploadFile
@@ -11,6 +10,7 @@ from pydantic import BaseModel
 
 from api.deps import CurrentActor, SessionDep, SettingsDep, StoryFiltersDep, require_roles
 from api.errors import error_body
+from api.responses import CSV_TYPE, XLSX_TYPE, ErrorPublic, file_download, file_responses
 from storybank.access import Actor
 from storybank.models import Role
 from storybank.register import exporter
@@ -19,7 +19,6 @@ from storybank.register.importer import ImportRejected, ImportReport, check_impo
 router = APIRouter(tags=["register"])
 # Only story writers may import; checked before the upload is looked at.
 ImporterActor = Annotated[Actor, Depends(require_roles(Role.staff))]
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportProblemPublic(BaseModel):
@@ -54,6 +53,12 @@ class ImportReportPublic(BaseModel):
     updated_story_ids: list[int]
 
 
+class ImportRejectedPublic(ErrorPublic):
+    """A real import refused for bad rows: the error, and the report of every problem."""
+
+    report: ImportReportPublic | None = None
+
+
 def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
     return ImportReportPublic(
         dry_run=dry_run,
@@ -80,8 +85,12 @@ def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
     ),
     responses={
         413: {"description": "The file is larger, or has more rows, than the import limits."},
-        415: {"description": "The file is neither CSV (UTF-8) nor XLSX."},
-        422: {"description": "Bad rows: nothing was written; `report` lists every problem."},
+        415: {"model": ErrorPublic, "description": "The file is neither CSV (UTF-8) nor XLSX."},
+        422: {
+            "model": ImportRejectedPublic,
+            "description": "Bad rows or no file: nothing was written; `report` (when the file "
+            "was read) lists every problem.",
+        },
     },
 )
 def import_register(
@@ -125,26 +134,33 @@ def import_register(
     return _public(report, dry_run=False)
 
 
-def _download(chunks: Iterator[bytes], format: str, media_type: str) -> StreamingResponse:
-    filename = exporter.register_filename(format)
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return StreamingResponse(chunks, media_type=media_type, headers=headers)
-
-
-@router.get("/exports/stories.csv", summary="Download the story register you may read, as CSV")
+@router.get(
+    "/exports/stories.csv",
+    summary="Download the story register you may read, as CSV",
+    response_class=StreamingResponse,
+    responses=file_responses(CSV_TYPE),
+)
 def export_csv(
     session: SessionDep, actor: CurrentActor, filters: StoryFiltersDep
 ) -> StreamingResponse:
-    exporter.record_export(session=session, actor=actor, filters=filters, format="csv")
     rows = exporter.export_register(session=session, actor=actor, filters=filters)
-    return _download(exporter.csv_chunks(rows), "csv", "text/csv; charset=utf-8")
+    exporter.record_export(session=session, actor=actor, filters=filters, format="csv")
+    return file_download(
+        exporter.csv_chunks(rows), media_type=CSV_TYPE, filename=exporter.register_filename("csv")
+    )
 
 
-@router.get("/exports/stories.xlsx", summary="Download the story register you may read, as XLSX")
+@router.get(
+    "/exports/stories.xlsx",
+    summary="Download the story register you may read, as XLSX",
+    response_class=StreamingResponse,
+    responses=file_responses(XLSX_TYPE),
+)
 def export_xlsx(
     session: SessionDep, actor: CurrentActor, filters: StoryFiltersDep
 ) -> StreamingResponse:
-    exporter.record_export(session=session, actor=actor, filters=filters, format="xlsx")
     codes = exporter.codebook_for_export(session=session)
     rows = exporter.export_register(session=session, actor=actor, filters=filters)
-    return _download(exporter.xlsx_chunks(rows, codes=codes), "xlsx", XLSX_TYPE)
+    exporter.record_export(session=session, actor=actor, filters=filters, format="xlsx")
+    chunks = exporter.xlsx_chunks(rows, codes=codes)
+    return file_download(chunks, media_type=XLSX_TYPE, filename=exporter.register_filename("xlsx"))

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AdminActor, CurrentActor, SessionDep, SettingsDep
 from storybank import units
+from storybank.models import Id
 
 router = APIRouter(tags=["units"])
 
@@ -88,7 +89,7 @@ def add_unit(
 
 @router.patch("/units/{unit_id}", summary="Move a unit under another parent (admin)")
 def move_unit(
-    unit_id: int, data: UnitMove, session: SessionDep, settings: SettingsDep, actor: AdminActor
+    unit_id: Id, data: UnitMove, session: SessionDep, settings: SettingsDep, actor: AdminActor
 ) -> UnitPublic:
     unit = units.move_unit(
         session=session,

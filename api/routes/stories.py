@@ -12,6 +12,7 @@ from storybank.models import (
     ConsentIn,
     DeidentifiedIn,
     DeidentifiedPublic,
+    Id,
     StoryCreate,
     StoryPage,
     StoryPublic,
@@ -48,13 +49,13 @@ def list_stories(
 
 
 @router.get("/{story_id}", summary="Read one story")
-def get_story(story_id: int, session: SessionDep, actor: CurrentActor) -> StoryPublic:
+def get_story(story_id: Id, session: SessionDep, actor: CurrentActor) -> StoryPublic:
     return _one(session, actor, stories.get_story(session=session, actor=actor, story_id=story_id))
 
 
 @router.patch("/{story_id}", summary="Edit a draft (send the version you last read)")
 def update_story(
-    story_id: int, data: StoryUpdate, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: StoryUpdate, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.update_draft(session=session, actor=actor, story_id=story_id, data=data)
     return _one(session, actor, story)
@@ -62,7 +63,7 @@ def update_story(
 
 @router.put("/{story_id}/consent", summary="Record or change the person's consent level")
 def record_consent(
-    story_id: int, data: ConsentIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: ConsentIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.record_consent(
         session=session, actor=actor, story_id=story_id, level=data.level, version=data.version
@@ -72,7 +73,7 @@ def record_consent(
 
 @router.post("/{story_id}/submit", summary="Submit a draft (consent and required fields checked)")
 def submit_story(
-    story_id: int, data: SubmitIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: SubmitIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.submit_story(session=session, actor=actor, story_id=story_id, data=data)
     return _one(session, actor, story)
@@ -80,7 +81,7 @@ def submit_story(
 
 @router.post("/{story_id}/withdraw", summary="Withdraw a story")
 def withdraw_story(
-    story_id: int, data: VersionIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: VersionIn, session: SessionDep, actor: CurrentActor
 ) -> StoryPublic:
     story = stories.withdraw_story(session=session, actor=actor, story_id=story_id, data=data)
     return _one(session, actor, story)
@@ -90,9 +91,7 @@ def withdraw_story(
     "/{story_id}/deidentified",
     summary="The de-identified version (staff and reviewers of the story's site)",
 )
-def read_deidentified(
-    story_id: int, session: SessionDep, actor: CurrentActor
-) -> DeidentifiedPublic:
+def read_deidentified(story_id: Id, session: SessionDep, actor: CurrentActor) -> DeidentifiedPublic:
     return stories.get_deidentified(session=session, actor=actor, story_id=story_id)
 
 
@@ -101,6 +100,6 @@ def read_deidentified(
     summary="Save, and with confirm=true confirm, the de-identified version",
 )
 def save_deidentified(
-    story_id: int, data: DeidentifiedIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: DeidentifiedIn, session: SessionDep, actor: CurrentActor
 ) -> DeidentifiedPublic:
     return stories.save_deidentified(session=session, actor=actor, story_id=story_id, data=data)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AdminActor, SessionDep
 from storybank import accounts
-from storybank.models import Role
+from storybank.models import Id, Role
 
 router = APIRouter(tags=["admin"])
 DbId = Field(ge=1, le=2**63 - 1)
@@ -21,7 +21,7 @@ class GrantIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role
-    unit_id: int = DbId
+    unit_id: Id = DbId
 
 
 class UserPublic(BaseModel):
@@ -68,7 +68,7 @@ def _pairs(grants: list[GrantIn]) -> list[accounts.GrantPair]:
     return [(g.role.value, g.unit_id) for g in grants]
 
 
-def _summary(session: SessionDep, user_id: int) -> UserPublic:
+def _summary(session: SessionDep, user_id: Id) -> UserPublic:
     user = accounts.get_user(session=session, user_id=user_id)
     held = accounts.grants_of(session=session, user_id=user_id)
     return UserPublic.model_validate(
@@ -101,7 +101,7 @@ def add_user(data: UserIn, session: SessionDep, actor: AdminActor) -> UserPublic
 
 @router.patch("/users/{user_id}", summary="Replace grants and/or change active state (admin)")
 def change_user(
-    user_id: int, data: UserChange, session: SessionDep, actor: AdminActor
+    user_id: Id, data: UserChange, session: SessionDep, actor: AdminActor
 ) -> UserPublic:
     accounts.update_user(
         session=session,
@@ -114,7 +114,7 @@ def change_user(
 
 
 @router.post("/users/{user_id}/grants", status_code=201, summary="Grant a role at a unit (admin)")
-def add_grant(user_id: int, data: GrantIn, session: SessionDep, actor: AdminActor) -> UserPublic:
+def add_grant(user_id: Id, data: GrantIn, session: SessionDep, actor: AdminActor) -> UserPublic:
     accounts.grant_role(
         session=session,
         actor=actor.user,
@@ -127,7 +127,7 @@ def add_grant(user_id: int, data: GrantIn, session: SessionDep, actor: AdminActo
 
 @router.delete("/users/{user_id}/grants/{role}/{unit_id}", summary="Revoke a grant (admin)")
 def revoke_grant(
-    user_id: int, role: Role, unit_id: int, session: SessionDep, actor: AdminActor
+    user_id: Id, role: Role, unit_id: Id, session: SessionDep, actor: AdminActor
 ) -> UserPublic:
     accounts.revoke_role(
         session=session, actor=actor.user, user_id=user_id, role=role.value, unit_id=unit_id
@@ -137,7 +137,7 @@ def revoke_grant(
 
 @router.post("/users/{user_id}/password", summary="Set a new password (admin)")
 def set_password(
-    user_id: int, data: PasswordIn, session: SessionDep, actor: AdminActor
+    user_id: Id, data: PasswordIn, session: SessionDep, actor: AdminActor
 ) -> UserPublic:
     accounts.reset_password(
         session=session, actor=actor.user, user_id=user_id, password=data.password

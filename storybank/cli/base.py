@@ -67,7 +67,10 @@ def existing_engine() -> Engine:
 
 def new_or_existing_engine() -> Engine:
     """An engine for the configured database; an embedded SQLite file is created if missing."""
-    return make_engine(get_settings().resolved_database_url)
+    settings = get_settings()
+    return make_engine(
+        settings.resolved_database_url, busy_timeout=settings.db_busy_timeout_seconds
+    )
 
 
 def database_location(url: str) -> str:

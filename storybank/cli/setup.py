@@ -123,8 +123,11 @@ def serve(
     """Serve the web pages and the API with uvicorn (behind an HTTPS proxy in production)."""
     import uvicorn
 
+    from storybank.access_log import server_log_config
+
     uvicorn.run(
         "api.app:create_app",
+        log_config=server_log_config(),
         forwarded_allow_ips=forwarded_allow_ips,
         factory=True,
         host=host,

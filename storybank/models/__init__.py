@@ -1,7 +1,17 @@
 """All tables and their schemas; import models from here."""
 
 from storybank.models.audit import AuditChange, AuditEvent
-from storybank.models.base import NAMING_CONVENTION, UTCDateTime, metadata, require_id, utcnow
+from storybank.models.base import (
+    INT64_MAX,
+    NAMING_CONVENTION,
+    Count,
+    Id,
+    Int64,
+    UTCDateTime,
+    metadata,
+    require_id,
+    utcnow,
+)
 from storybank.models.codebook import Code, CodeKind, CodePublic, Coding, CodingSource
 from storybank.models.deidentified import (
     DEIDENTIFIED_FIELDS,
@@ -46,6 +56,7 @@ from storybank.models.stories import (
 __all__ = [
     "DEFAULT_UNIT_LEVELS",
     "DEIDENTIFIED_FIELDS",
+    "INT64_MAX",
     "LABELS",
     "NAMING_CONVENTION",
     "SITE_LEVEL",
@@ -63,10 +74,13 @@ __all__ = [
     "ConsentIn",
     "ConsentLevel",
     "ContactRoute",
+    "Count",
     "DeidentifiedIn",
     "DeidentifiedPublic",
     "Grant",
     "HeldForm",
+    "Id",
+    "Int64",
     "LoginAttempt",
     "LoginSession",
     "Perspective",

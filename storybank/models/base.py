@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Interval
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -19,6 +20,13 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+
+# Both databases store whole numbers in at most 64 signed bits; a larger number in a
+# request is refused as invalid input instead of failing inside the database driver.
+INT64_MAX = 2**63 - 1
+Int64 = Annotated[int, Interval(ge=-(2**63), le=INT64_MAX)]
+Id = Annotated[int, Interval(ge=1, le=INT64_MAX)]
+Count = Annotated[int, Interval(ge=0, le=INT64_MAX)]
 
 
 def utcnow() -> datetime:

@@ -13,7 +13,7 @@ from pydantic import Field as Check
 from sqlalchemy import JSON, Column, ForeignKey, Integer, Numeric, String, Text
 from sqlmodel import Field, SQLModel
 
-from storybank.models.base import UTCDateTime, utcnow
+from storybank.models.base import Id, Int64, UTCDateTime, utcnow
 
 
 class Perspective(StrEnum):
@@ -177,13 +177,13 @@ class StoryFields(BaseModel):
 class StoryCreate(StoryFields):
     """A new draft: the site it belongs to plus any fields written so far."""
 
-    site_id: int
+    site_id: Id
 
 
 class StoryUpdate(StoryFields):
     """Changes to a draft; `version` is the one the writer last saw (optimistic locking)."""
 
-    version: int
+    version: Int64
 
 
 class ConsentIn(BaseModel):
@@ -192,7 +192,7 @@ class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     level: ConsentLevel
-    version: int
+    version: Int64
 
 
 class SubmitIn(BaseModel):
@@ -200,7 +200,7 @@ class SubmitIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: Int64
     consent_level: ConsentLevel | None = None
 
 
@@ -209,7 +209,7 @@ class VersionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: Int64
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 

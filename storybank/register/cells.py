@@ -13,10 +13,17 @@ from storybank.register.columns import Column, choice_value, choices_hint
 # The exporter puts an apostrophe before CSV text starting with these, so a spreadsheet
 # does not run it as a formula; reading strips it again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The last line of a CSV file whose export failed part-way.
+EXPORT_FAILED = "EXPORT FAILED: this file is incomplete. Export it again."
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 TIMESTAMP_FORMATS = tuple(f"{day} {time}" for day in DATE_FORMATS for time in ("%H:%M:%S", "%H:%M"))
 LIST_SEPARATORS = re.compile(r"[;,]")
 SOLUTION_SEPARATORS = re.compile(r"[;\n\r]")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: an apostrophe before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class CellProblem(ValueError):
@@ -30,6 +37,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
+    if "\x00" in text:
+        raise CellProblem("The cell holds a NUL character (an invisible control code); remove it.")
     if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
         text = text[1:]
     return text

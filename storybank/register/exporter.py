@@ -23,7 +23,7 @@ from storybank.access import Actor
 from storybank.audit import record_event
 from storybank.codebook import list_codes
 from storybank.models import CodeKind, CodePublic, Story, Unit, User
-from storybank.register.cells import FORMULA_STARTS
+from storybank.register.cells import EXPORT_FAILED, spreadsheet_safe
 from storybank.register.columns import EXPORTED, Column, Kind, choice_label
 from storybank.stories import StoryFilters, as_shown, confirmed_codes, list_stories
 from storybank.units import parent_names
@@ -44,18 +44,37 @@ CODEBOOK_COLUMNS = (("key", 28), ("kind", 10), ("number", 8), ("label", 45), ("d
 
 
 def export_register(
-    *, session: Session, actor: Actor, filters: StoryFilters, page_size: int = PAGE_SIZE
+    *, session: Session, actor: Actor, filters: StoryFilters, page_size: int | None = None
 ) -> Iterator[Row]:
-    """The register rows of every story the actor may read that matches the filters."""
-    offset = 0
+    """The register rows of every story the actor may read that matches the filters.
+
+    The first page (of PAGE_SIZE) is read at once, so a query that cannot run fails
+    here, before a download has started; later pages are read as rows are consumed.
+    """
+    page_size = page_size or PAGE_SIZE
+    first = _page_rows(session, actor, filters, 0, page_size)
+    return _every_row(session, actor, filters, first, page_size)
+
+
+def _page_rows(
+    session: Session, actor: Actor, filters: StoryFilters, offset: int, limit: int
+) -> list[Row]:
+    _, stories = list_stories(
+        session=session, actor=actor, filters=filters, offset=offset, limit=limit
+    )
+    return list(_register_rows(session, as_shown(session=session, actor=actor, stories=stories)))
+
+
+def _every_row(
+    session: Session, actor: Actor, filters: StoryFilters, first: list[Row], page_size: int
+) -> Iterator[Row]:
+    page, offset = first, 0
     while True:
-        _, stories = list_stories(
-            session=session, actor=actor, filters=filters, offset=offset, limit=page_size
-        )
-        yield from _register_rows(session, as_shown(session=session, actor=actor, stories=stories))
-        if len(stories) < page_size:
+        yield from page
+        if len(page) < page_size:
             return
         offset += page_size
+        page = _page_rows(session, actor, filters, offset, page_size)
 
 
 def _register_rows(session: Session, stories: list[Story]) -> Iterator[Row]:
@@ -149,14 +168,22 @@ def export_to_folder(
 
 
 def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
-    """The CSV text line by line, starting with a byte-order mark so Excel reads UTF-8."""
+    """The CSV text line by line, starting with a byte-order mark so Excel reads UTF-8.
+
+    If reading the rows fails part-way, the last line says the file is incomplete
+    before the error goes on (so a download is never cut short silently).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([c.header for c in EXPORTED])
     yield "\ufeff" + _drain(buffer)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(c.name)) for c in EXPORTED])
-        yield _drain(buffer)
+    try:
+        for row in rows:
+            writer.writerow([_csv_cell(row.get(c.name)) for c in EXPORTED])
+            yield _drain(buffer)
+    except Exception:
+        yield f"{EXPORT_FAILED}\r\n"
+        raise
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -175,9 +202,7 @@ def _csv_cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    text = str(value)
-    # A leading apostrophe stops a spreadsheet running the text as a formula.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_safe(str(value))
 
 
 def write_csv(rows: Iterable[Row], target: Target) -> int:

@@ -83,8 +83,6 @@ def _csv_lines(content: bytes) -> Iterator[list[str]]:
             "The file is not UTF-8 text. In Excel choose Save As, then "
             "'CSV UTF-8 (Comma delimited)', or upload the .xlsx workbook instead."
         ) from None
-    if "\x00" in text:
-        raise UnsupportedFile("The file is not a CSV text file.")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         yield from reader

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from storybank.models import ContactRoute, Perspective, StoryStatus, StoryType
+from storybank.models import ContactRoute, Id, Perspective, StoryStatus, StoryType
 from storybank.stories import StoryFilters
 from web.forms.dates import PARTS, DateInput, DateProblem, date_boxes, read_date
 
@@ -38,7 +38,7 @@ SORT_OPTIONS = (
 class StoryListQuery(BaseModel):
     """The filter form's fields; an empty field means 'any'."""
 
-    site_id: int | None = None
+    site_id: Id | None = None
     status: StoryStatus | None = None
     perspective: Perspective | None = None
     contact_route: ContactRoute | None = None

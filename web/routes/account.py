@@ -13,6 +13,7 @@ from api.deps import SessionDep, SettingsDep, client_address
 from storybank import accounts
 from storybank.access import Actor
 from storybank.errors import FieldProblem, InvalidInput, TooManyRequests
+from storybank.models import Id
 from storybank.units import list_units
 from web.deps import FormActor, FormValues, PageActor
 from web.forms.messages import problem_errors
@@ -74,7 +75,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, session: SessionDep, actor: FormActor) -> Response:
+def revoke_token(token_id: Id, session: SessionDep, actor: FormActor) -> Response:
     accounts.revoke_api_token(session=session, actor=actor, token_id=token_id)
     return RedirectResponse("/account?revoked=1", status_code=303)
 

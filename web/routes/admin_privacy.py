@@ -14,7 +14,7 @@ from storybank import accounts, privacy, stories
 from storybank.access import Actor
 from storybank.config import Settings
 from storybank.errors import InvalidInput
-from storybank.models import Story
+from storybank.models import Id, Story
 from storybank.units import get_site, list_sites
 from web.deps import FormValues, ReadableStory
 from web.forms.admin import ERASE_LABELS, LOOKUP_LABELS, erase_errors, story_number
@@ -72,7 +72,7 @@ def erase_page(
 
 @router.post("/admin/stories/{story_id}/erase")
 def erase(
-    request: Request, story_id: int, session: SessionDep, actor: AdminFormActor, form: FormValues
+    request: Request, story_id: Id, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
     errors = erase_errors(form)
     if not errors:

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from api.deps import SessionDep
 from storybank import accounts
 from storybank.errors import Conflict, InvalidInput
+from storybank.models import Id
 from storybank.units import unit_tree
 from web.deps import FormValues
 from web.forms.admin import ROLE_OPTIONS, USER_LABELS, new_user_errors, read_active, read_grant
@@ -64,14 +65,14 @@ def add_user(
 
 @router.get("/admin/users/{user_id}")
 def user_page(
-    request: Request, user_id: int, session: SessionDep, actor: AdminPageActor
+    request: Request, user_id: Id, session: SessionDep, actor: AdminPageActor
 ) -> Response:
     return _user_page(request, session, user_id, notices=notices(request, USER_NOTICES))
 
 
 @router.post("/admin/users/{user_id}/grants")
 def add_grant(
-    request: Request, user_id: int, session: SessionDep, actor: AdminFormActor, form: FormValues
+    request: Request, user_id: Id, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
     try:
         role, unit_id = read_grant(form)
@@ -86,7 +87,7 @@ def add_grant(
 
 @router.post("/admin/users/{user_id}/grants/revoke")
 def revoke_grant(
-    request: Request, user_id: int, session: SessionDep, actor: AdminFormActor, form: FormValues
+    request: Request, user_id: Id, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
     try:
         role, unit_id = read_grant(form)
@@ -101,7 +102,7 @@ def revoke_grant(
 
 @router.post("/admin/users/{user_id}/active")
 def change_active(
-    user_id: int, session: SessionDep, actor: AdminFormActor, form: FormValues
+    user_id: Id, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
     active = read_active(form.get("active"))
     accounts.set_active(session=session, actor=actor.user, user_id=user_id, active=active)
@@ -111,7 +112,7 @@ def change_active(
 
 @router.post("/admin/users/{user_id}/password")
 def set_password(
-    request: Request, user_id: int, session: SessionDep, actor: AdminFormActor, form: FormValues
+    request: Request, user_id: Id, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
     try:
         accounts.reset_password(
@@ -151,7 +152,7 @@ def _users_page(request: Request, session: Session, status: int = 200, **extra: 
 
 
 def _user_page(
-    request: Request, session: Session, user_id: int, status: int = 200, **extra: Any
+    request: Request, session: Session, user_id: Id, status: int = 200, **extra: Any
 ) -> Response:
     user = accounts.get_user(session=session, user_id=user_id)
     context = {

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from api.deps import SessionDep
 from storybank import accounts, stories
 from storybank.errors import Conflict
-from storybank.models import ConsentIn, Story, StoryStatus
+from storybank.models import ConsentIn, Id, Story, StoryStatus
 from storybank.units import get_site
 from web.deps import FormActor, FormValues, PageActor, WritableStory
 from web.forms.consent import CONSENT_CHOICES, consent_errors
@@ -39,7 +39,7 @@ def consent_change_page(
 @router.post("/stories/{story_id}/consent")
 def change_consent(
     request: Request,
-    story_id: int,
+    story_id: Id,
     session: SessionDep,
     actor: FormActor,
     story: WritableStory,

@@ -15,7 +15,7 @@ from api.deps import SessionDep
 from storybank import accounts, stories
 from storybank.access import Actor
 from storybank.errors import Conflict
-from storybank.models import DEIDENTIFIED_FIELDS, DeidentifiedIn, DeidentifiedPublic, Story
+from storybank.models import DEIDENTIFIED_FIELDS, DeidentifiedIn, DeidentifiedPublic, Id, Story
 from web.deps import FormActor, FormValues, PageActor, ReadableStory
 from web.forms.messages import field_errors
 from web.forms.story import FIELD_LABELS
@@ -36,7 +36,7 @@ def deidentified_page(
 @router.post("/stories/{story_id}/deidentified")
 def save_deidentified(
     request: Request,
-    story_id: int,
+    story_id: Id,
     session: SessionDep,
     actor: FormActor,
     story: ReadableStory,

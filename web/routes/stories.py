@@ -18,6 +18,7 @@ from storybank.errors import Conflict
 from storybank.models import (
     LABELS,
     ContactRoute,
+    Id,
     Perspective,
     Role,
     StoryStatus,
@@ -111,7 +112,7 @@ def withdraw_page(request: Request, actor: PageActor, story: WritableStory) -> R
 @router.post("/stories/{story_id}/withdraw")
 def withdraw(
     request: Request,
-    story_id: int,
+    story_id: Id,
     session: SessionDep,
     actor: FormActor,
     story: WritableStory,

@@ -16,7 +16,16 @@ from storybank import units as sites_service
 from storybank.access import Actor
 from storybank.accounts import held_forms
 from storybank.errors import Conflict, Forbidden, InvalidInput
-from storybank.models import HeldForm, Story, StoryCreate, StoryStatus, StoryUpdate, SubmitIn, Unit
+from storybank.models import (
+    HeldForm,
+    Id,
+    Story,
+    StoryCreate,
+    StoryStatus,
+    StoryUpdate,
+    SubmitIn,
+    Unit,
+)
 from storybank.units import get_site
 from web.deps import (
     FormActor,
@@ -84,7 +93,7 @@ def edit_story_page(
 @router.post("/stories/{story_id}/edit", dependencies=[KeepFormWhenSignedOut])
 def save_story(
     request: Request,
-    story_id: int,
+    story_id: Id,
     session: SessionDep,
     actor: FormActor,
     story: WritableStory,
@@ -113,7 +122,7 @@ def consent_page(
 @router.post("/stories/{story_id}/submit", dependencies=[KeepFormWhenSignedOut])
 def submit_story(
     request: Request,
-    story_id: int,
+    story_id: Id,
     session: SessionDep,
     actor: FormActor,
     story: WritableStory,
