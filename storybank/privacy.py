@@ -10,6 +10,7 @@ from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor, require_role
+from storybank.accounts.held_forms import forget_held_forms_of_story
 from storybank.audit import record_event
 from storybank.errors import Conflict, InvalidInput, NotFound
 from storybank.models import (

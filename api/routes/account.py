@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentActor, SessionDep, SettingsDep, client_address
+from api.responses import errors
 from storybank import accounts
 from storybank.models import Id
 
@@ -28,8 +29,10 @@ class MePublic(BaseModel):
 class PasswordChangeIn(BaseModel):
     """The current password, to prove it is you, and the new one."""
 
-    current_password: str
-    new_password: str
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
 
 
 class TokenIn(BaseModel):
@@ -103,6 +106,7 @@ PASSWORD_CHANGE_HELP = (
     status_code=204,
     summary="Change my password (revokes all my API tokens)",
     description=PASSWORD_CHANGE_HELP,
+    responses=errors(429),
 )
 def change_password(
     data: PasswordChangeIn,
