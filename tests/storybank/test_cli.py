@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from storybank import migrate
 from storybank.accounts import password_matches
 from storybank.cli import app
 from storybank.models import User
@@ -78,4 +79,4 @@ def test_demo_if_empty_loads_once(cli_env):
 def test_db_current_reports_head(cli_env):
     result = invoke("db", "current")
     assert result.exit_code == 0
-    assert "current: 0001" in result.output
+    assert f"current: {migrate.head_revision()}" in result.output

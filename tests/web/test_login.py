@@ -168,7 +168,7 @@ def test_form_post_without_a_login_goes_to_the_login_page(client, somerset):
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/login?next=/stories/new"
+    assert response.headers["location"] == "/login?next=/stories/new&ended=1"
 
 
 def test_logged_in_person_visiting_login_goes_on(client, staff, csrf):
