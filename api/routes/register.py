@@ -64,7 +64,10 @@ def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
     response_model=ImportReportPublic,
     summary="Import stories from a CSV or XLSX register; dry_run=true only checks every row",
     responses={
-        413: {"description": "The file is larger, or has more rows, than the import limits."},
+        413: {
+            "model": ErrorPublic,
+            "description": "The file is larger, or has more rows, than the import limits.",
+        },
         415: {"model": ErrorPublic, "description": "The file is neither CSV (UTF-8) nor XLSX."},
         422: {
             "model": ImportRejectedPublic,
