@@ -84,7 +84,10 @@ def _public(report: ImportReport, dry_run: bool) -> ImportReportPublic:
         "submitted_at and withdrawn_at."
     ),
     responses={
-        413: {"description": "The file is larger, or has more rows, than the import limits."},
+        413: {
+            "model": ErrorPublic,
+            "description": "The file is larger, or has more rows, than the import limits.",
+        },
         415: {"model": ErrorPublic, "description": "The file is neither CSV (UTF-8) nor XLSX."},
         422: {
             "model": ImportRejectedPublic,

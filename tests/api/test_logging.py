@@ -8,7 +8,6 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import func, select
 from typer.testing import CliRunner
@@ -17,6 +16,7 @@ from storybank.audit import record_event
 from storybank.cli import app as cli
 from storybank.models import Story
 from tests.builders import make_user, token_headers
+from tests.web.pages import log_in
 
 SECRET = "Mrs Quill-Harrow told us about her son's overdose"
 LOGGERS = ("", "storybank", "sqlalchemy", "sqlalchemy.engine", "uvicorn", "uvicorn.error")
@@ -50,11 +50,12 @@ def failing_story_inserts(engine) -> Iterator[None]:
 
 
 def test_a_database_error_logs_its_class_table_and_reference_but_never_the_text(
-    app, session, headers, somerset, every_log, failing_story_inserts
+    client, session, headers, somerset, every_log, failing_story_inserts
 ):
     story = {"site_id": somerset.id, "title": "Talking Point", "what_happened": SECRET}
-    with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.post("/api/v1/stories", json=story, headers=headers)
+    # The test client raises whatever the app hands on to the server (whose own error log
+    # would print the message): nothing is.
+    response = client.post("/api/v1/stories", json=story, headers=headers)
 
     assert response.status_code == 500
     body = response.json()["error"]
@@ -73,14 +74,11 @@ def test_a_database_error_logs_its_class_table_and_reference_but_never_the_text(
 
 
 def test_a_failing_page_shows_the_reference_and_logs_no_text(
-    app, session, staff, somerset, every_log, failing_story_inserts
+    client, session, staff, somerset, every_log, failing_story_inserts
 ):
-    from tests.web.pages import log_in
-
-    with TestClient(app, raise_server_exceptions=False) as client:
-        csrf = log_in(client, staff)
-        form = {"csrf_token": csrf, "site_id": str(somerset.id), "what_happened": SECRET}
-        page = client.post("/stories/new", data=form, follow_redirects=False)
+    csrf = log_in(client, staff)
+    form = {"csrf_token": csrf, "site_id": str(somerset.id), "what_happened": SECRET}
+    page = client.post("/stories/new", data=form, follow_redirects=False)
 
     assert page.status_code == 500
     assert page.headers["x-request-id"] in page.text
