@@ -57,8 +57,7 @@ ERROR_DESCRIPTIONS = {
     413: "The request body is larger than the limit.",
     415: "The uploaded file is of a kind that cannot be read.",
     422: "Invalid input; `problems` names each bad field.",
-    429: "Too many failed attempts: wait the seconds in the Retry-After header, then try "
-    "again.",
+    429: "Too many failed attempts: wait the seconds in the Retry-After header, then try again.",
     503: "The database is busy (another writer holds a lock): nothing was saved; retry "
     "after the seconds in the Retry-After header.",
 }

@@ -151,6 +151,7 @@ def erase_story(*, session: Session, actor: Actor, story_id: int, reason: str) -
     session.execute(delete(Coding).where(col(Coding.story_id) == story.id))
     session.execute(delete(AuditChange).where(col(AuditChange.story_id) == story.id))
     session.execute(delete(StoryDeidentified).where(col(StoryDeidentified.story_id) == story.id))
+    forget_held_forms_of_story(session=session, story_id=story.id or 0)
     record_event(
         session=session,
         actor=actor.user,
