@@ -103,3 +103,101 @@ def test_story_references_are_filled_for_existing_stories_and_codings_survive(em
         assert connection.execute(text("SELECT COUNT(*) FROM codings")).scalar_one() == 1
         columns = {c["name"] for c in inspect(connection).get_columns("stories")}
     assert "reference" not in columns
+
+
+def _insert_people_at_0001(engine) -> None:
+    """Two sites in two regions and one without, and people holding roles and sites as
+    revision 0001 stored them: two unrelated lists."""
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        for name, region in (("Somerset", "South West"), ("Leeds", "Yorkshire"), ("Orkney", "")):
+            run(
+                "INSERT INTO sites (name, region, created_at) "
+                f"VALUES ('{name}', '{region}', '2026-01-01 10:00:00')"
+            )
+        for email in ("two@example.org", "boss@example.org", "idle@example.org"):
+            run(
+                "INSERT INTO users (email, display_name, is_active, created_at) "
+                f"VALUES ('{email}', '{email}', true, '2026-01-01 10:00:00')"
+            )
+        ids = dict(connection.execute(text("SELECT email, id FROM users")).all())
+        sites = dict(connection.execute(text("SELECT name, id FROM sites")).all())
+        for email, role in (
+            ("two@example.org", "staff"),
+            ("two@example.org", "evaluator"),
+            ("boss@example.org", "admin"),
+            ("idle@example.org", "reviewer"),
+        ):
+            run(f"INSERT INTO user_roles (user_id, role) VALUES ({ids[email]}, '{role}')")
+        for site in ("Somerset", "Leeds"):
+            run(
+                "INSERT INTO user_sites (user_id, site_id) "
+                f"VALUES ({ids['two@example.org']}, {sites[site]})"
+            )
+
+
+def test_roles_and_sites_become_grants_with_the_same_reach_and_come_back(empty_engine):
+    migrate.upgrade(empty_engine, "0001")
+    _insert_people_at_0001(empty_engine)
+    _insert_coded_stories(empty_engine, 2)
+    with empty_engine.connect() as connection:
+        before_sites = dict(connection.execute(text("SELECT id, name FROM sites")).all())
+        before_stories = set(connection.execute(text("SELECT id, site_id FROM stories")).all())
+
+    migrate.upgrade(empty_engine, "0002")
+
+    with empty_engine.connect() as connection:
+        units = {
+            row.name: row
+            for row in connection.execute(text("SELECT id, name, level, parent_id FROM units"))
+        }
+        grants = set(
+            connection.execute(
+                text(
+                    "SELECT users.email, grants.role, units.name FROM grants "
+                    "JOIN users ON users.id = grants.user_id "
+                    "JOIN units ON units.id = grants.unit_id"
+                )
+            ).all()
+        )
+        not_migrated = connection.execute(
+            text("SELECT details FROM audit_events WHERE action = 'grant.not_migrated'")
+        ).all()
+        codings = connection.execute(text("SELECT COUNT(*) FROM codings")).scalar_one()
+        stories = set(connection.execute(text("SELECT id, site_id FROM stories")).all())
+    # Sites keep their ids under their regions; regions and the programme are new units.
+    assert {units[name].id: name for name in before_sites.values()} == before_sites
+    assert units["Somerset"].parent_id == units["South West"].id
+    assert units["South West"].parent_id == units["Programme"].id
+    assert units["Orkney"].parent_id == units["Programme"].id
+    assert (units["Programme"].level, units["Yorkshire"].level) == ("programme", "region")
+    # Every role x site pair, exactly the reach they had; the admin at the programme.
+    assert grants == {
+        ("two@example.org", "staff", "Somerset"),
+        ("two@example.org", "staff", "Leeds"),
+        ("two@example.org", "evaluator", "Somerset"),
+        ("two@example.org", "evaluator", "Leeds"),
+        ("boss@example.org", "admin", "Programme"),
+    }
+    assert len(not_migrated) == 1, "the reviewer role held with no site is recorded"
+    assert codings == 1 and stories == before_stories and len(stories) == 32
+
+    migrate.downgrade(empty_engine, "0001")
+
+    with empty_engine.connect() as connection:
+        sites = set(connection.execute(text("SELECT name, region FROM sites")).all())
+        roles = set(
+            connection.execute(
+                text(
+                    "SELECT users.email, role FROM user_roles "
+                    "JOIN users ON users.id = user_roles.user_id"
+                )
+            ).all()
+        )
+        assert connection.execute(text("SELECT COUNT(*) FROM codings")).scalar_one() == 1
+    assert ("Somerset", "South West") in sites and ("Orkney", "") in sites
+    assert roles == {
+        ("two@example.org", "staff"),
+        ("two@example.org", "evaluator"),
+        ("boss@example.org", "admin"),
+    }
