@@ -56,7 +56,7 @@ def units_add(
             )
         except StorybankError as error:
             fail(error)
-    console.print(f"Added {unit.level} {unit.name} (id {unit.id}).")
+        console.print(f"Added {unit.level} {unit.name} (id {unit.id}).")
 
 
 @units_app.command("move")
