@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session, col, select
 
-from storybank.access import Actor
+from storybank.access import Actor, reads_original
 from storybank.audit import record_event
 from storybank.codebook import list_codes
 from storybank.models import CodeKind, CodePublic, Story, Unit, User
@@ -62,7 +62,8 @@ def _page_rows(
     _, stories = list_stories(
         session=session, actor=actor, filters=filters, offset=offset, limit=limit
     )
-    return list(_register_rows(session, as_shown(session=session, actor=actor, stories=stories)))
+    shown = as_shown(session=session, actor=actor, stories=stories)
+    return list(_register_rows(session, actor, shown))
 
 
 def _every_row(
@@ -77,8 +78,10 @@ def _every_row(
         page = _page_rows(session, actor, filters, offset, page_size)
 
 
-def _register_rows(session: Session, stories: list[Story]) -> Iterator[Row]:
-    """One page of stories as rows keyed by column name (choices as their labels)."""
+def _register_rows(session: Session, actor: Actor, stories: list[Story]) -> Iterator[Row]:
+    """One page of stories as rows keyed by column name (choices as their labels). Read
+    from outside its site, a story's row carries no author email (only inside the site,
+    where an admin's re-import keeps authors, is it needed)."""
     site_ids = {s.site_id for s in stories}
     sites = {s.id: s for s in session.exec(select(Unit).where(col(Unit.id).in_(site_ids)))}
     regions = parent_names(session=session)
@@ -94,6 +97,8 @@ def _register_rows(session: Session, stories: list[Story]) -> Iterator[Row]:
         site = sites[story.site_id]
         refs = codes.get(story.id or 0, [])
         author, author_email = authors.get(story.author_id, ("", ""))
+        if not reads_original(actor, story.site_id):
+            author_email = ""
         yield {
             **{c.name: _story_value(c, story) for c in EXPORTED},
             "id": story.id,

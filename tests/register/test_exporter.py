@@ -143,9 +143,11 @@ def test_staff_of_one_site_do_not_get_another_sites_stories(session, bank, staff
 def test_evaluators_do_not_get_site_only_stories_or_drafts(session, bank, somerset, derby):
     evaluator = make_user(session, roles=["evaluator"], sites=[somerset, derby])
 
-    titles = {row["title"] for row in _rows(session, actor_for(session, evaluator))}
+    rows = _rows(session, actor_for(session, evaluator))
+    titles = {row["title"] for row in rows}
 
     assert titles == {"[redacted] Joan found the lunch club", "[redacted] Derby story"}
+    assert {row["author_email"] for row in rows} == {""}, "no author email leaves the site"
 
 
 def test_csv_has_a_bom_the_headers_and_guards_against_formulas(
