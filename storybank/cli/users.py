@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -95,17 +96,7 @@ def users_grant(
     unit: Annotated[str, typer.Option(help="The unit (site, region or programme) name.")],
 ) -> None:
     """Grant a role at a unit; it covers every site below that unit."""
-    with Session(engine()) as session:
-        try:
-            accounts.grant_role(
-                session=session,
-                actor=None,
-                user_id=_user_id(session, email),
-                role=role,
-                unit_id=_unit_id(session, unit),
-            )
-        except StorybankError as error:
-            fail(error)
+    _change_grant(accounts.grant_role, email, role, unit)
     console.print(f"Granted {role} at {unit} to {email}.")
 
 
@@ -116,9 +107,15 @@ def users_revoke(
     unit: Annotated[str, typer.Option(help="The unit it was granted at.")],
 ) -> None:
     """Take away a role held at a unit."""
+    _change_grant(accounts.revoke_role, email, role, unit)
+    console.print(f"Revoked {role} at {unit} from {email}.")
+
+
+def _change_grant(change: Callable[..., object], email: str, role: str, unit: str) -> None:
+    """Grant or revoke (the service given) one role at one unit, by email and unit name."""
     with Session(engine()) as session:
         try:
-            accounts.revoke_role(
+            change(
                 session=session,
                 actor=None,
                 user_id=_user_id(session, email),
@@ -127,7 +124,6 @@ def users_revoke(
             )
         except StorybankError as error:
             fail(error)
-    console.print(f"Revoked {role} at {unit} from {email}.")
 
 
 def _user_id(session: Session, email: str) -> int:

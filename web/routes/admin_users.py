@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,6 +12,7 @@ from starlette.responses import Response
 
 from api.deps import SessionDep
 from storybank import accounts
+from storybank.access import Actor
 from storybank.errors import Conflict, InvalidInput
 from storybank.models import Id
 from storybank.units import unit_tree
@@ -74,30 +76,34 @@ def user_page(
 def add_grant(
     request: Request, user_id: Id, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
-    try:
-        role, unit_id = read_grant(form)
-        accounts.grant_role(
-            session=session, actor=actor.user, user_id=user_id, role=role, unit_id=unit_id
-        )
-    except (InvalidInput, Conflict) as exc:
-        errors = _errors(exc, conflict_field="role")
-        return _user_page(request, session, user_id, values=form, errors=errors, status=exc.status)
-    return RedirectResponse(f"/admin/users/{user_id}?granted=1", status_code=303)
+    return _change_grant(request, session, actor, user_id, form, accounts.grant_role, "granted")
 
 
 @router.post("/admin/users/{user_id}/grants/revoke")
 def revoke_grant(
     request: Request, user_id: Id, session: SessionDep, actor: AdminFormActor, form: FormValues
 ) -> Response:
+    return _change_grant(request, session, actor, user_id, form, accounts.revoke_role, "revoked")
+
+
+def _change_grant(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    form: dict[str, str],
+    change: Callable[..., object],
+    flag: str,
+) -> Response:
+    """Grant or revoke (the service given) the role and unit chosen on the form."""
     try:
         role, unit_id = read_grant(form)
-        accounts.revoke_role(
-            session=session, actor=actor.user, user_id=user_id, role=role, unit_id=unit_id
-        )
+        change(session=session, actor=actor.user, user_id=user_id, role=role, unit_id=unit_id)
     except (InvalidInput, Conflict) as exc:
         errors = _errors(exc, conflict_field="role")
-        return _user_page(request, session, user_id, errors=errors, status=exc.status)
-    return RedirectResponse(f"/admin/users/{user_id}?revoked=1", status_code=303)
+        shown = form if flag == "granted" else {}
+        return _user_page(request, session, user_id, values=shown, errors=errors, status=exc.status)
+    return RedirectResponse(f"/admin/users/{user_id}?{flag}=1", status_code=303)
 
 
 @router.post("/admin/users/{user_id}/active")
