@@ -124,7 +124,8 @@ def test(argv: list[str]) -> int:
 def lock(_: list[str]) -> int:
     """Regenerate requirements/*.txt with exact versions and hashes (needs pip-tools)."""
     ensure_environment("dev")
-    if run([str(PYTHON), "-m", "pip", "install", "-q", "pip-tools"]) != 0:
+    # The venv may have no pip of its own; install pip-tools the way everything else is.
+    if subprocess.run([*_installer(), "pip-tools"], cwd=ROOT).returncode != 0:
         return 1
     flags = [
         "--generate-hashes",

@@ -140,4 +140,19 @@ def test_edits_show_each_changed_field_before_and_after(
 def test_bad_filter_is_explained(client, admin_csrf):
     response = client.get("/admin/audit", params={"date_from": "yesterday"})
     assert response.status_code == 422
-    assert "date_from" in text_of(response)
+    text = text_of(response)
+    assert "On or after" in text and "Enter a real date" in text
+
+
+def test_audit_dates_are_day_month_year_boxes_read_day_first(client, session, admin_csrf):
+    _events(session, 1, action="test.march", at=datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+    _events(session, 1, action="test.november", at=datetime(2026, 11, 3, 12, 0, tzinfo=UTC))
+    page = client.get("/admin/audit")
+    assert 'type="date"' not in page.text
+    assert 'name="date_from_day"' in page.text and 'inputmode="numeric"' in page.text
+    boxes = {"date_from_day": "3", "date_from_month": "11", "date_from_year": "2026"}
+    text = text_of(client.get("/admin/audit", params={**boxes, "date_to": "3/11/2026"}))
+    assert "test.november" in text and "test.march" not in text
+    missing = client.get("/admin/audit", params={"date_from_day": "3", "date_from_month": "11"})
+    assert missing.status_code == 422
+    assert "must include a year" in text_of(missing)

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from storybank.audit import AuditFilters
 from storybank.errors import FieldProblem, InvalidInput
-from storybank.models import AuditChange, AuditEvent, Role
+from storybank.models import AuditChange, AuditEvent, Id, Role
+from web.forms.dates import DateRangeQuery
 from web.forms.story import FIELD_LABELS
 from web.templating import LOCAL_TIME, ROLE_LABELS
 
@@ -88,15 +89,14 @@ def erase_errors(form: Mapping[str, str]) -> dict[str, str]:
     return errors
 
 
-class AuditQuery(BaseModel):
-    """The audit log's filter form (a GET form); an empty field means 'any'."""
+class AuditQuery(DateRangeQuery):
+    """The audit log's filter form (a GET form); an empty field means 'any'. Dates are
+    day, month and year boxes (or one day-first text), as on the story list."""
 
-    actor_id: int | None = Field(default=None, ge=1)
+    actor_id: Id | None = None
     action: Filter | None = None
     entity: Filter | None = None
     entity_id: Filter | None = None
-    date_from: date | None = None
-    date_to: date | None = None
     page: int | None = Field(default=None, ge=1, le=100_000)
 
     @field_validator("*", mode="before")
@@ -115,14 +115,16 @@ class AuditQuery(BaseModel):
     @property
     def since(self) -> datetime | None:
         """The start of the 'from' day in UK time."""
-        return _uk_midnight(self.date_from) if self.date_from else None
+        day = self.dates.get("date_from")
+        return _uk_midnight(day) if day else None
 
     @property
     def until(self) -> datetime | None:
         """The last moment of the 'to' day in UK time."""
-        if self.date_to is None:
+        day = self.dates.get("date_to")
+        if day is None:
             return None
-        return _uk_midnight(self.date_to + timedelta(days=1)) - timedelta(microseconds=1)
+        return _uk_midnight(day + timedelta(days=1)) - timedelta(microseconds=1)
 
     def filters(self) -> AuditFilters:
         """The service's filters for this query."""

@@ -6,6 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, PrivateAttr, StringConstraints, model_validator
 
 PARTS = ("day", "month", "year")
 REAL_DATE = "Enter a real date"
@@ -89,3 +92,63 @@ def _real_date(year: int, month: int, day: int) -> date:
         return date(year, month, day)
     except ValueError:
         raise DateProblem(REAL_DATE) from None
+
+
+DateText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+
+
+class DateRangeQuery(BaseModel):
+    """A GET form's "from" and "to" dates, each as day, month and year boxes or as one
+    day-first text (3/11/2026); shared by the story list and the audit log filters."""
+
+    DATE_FILTERS: ClassVar[dict[str, str]] = {
+        "date_from": "The date to search from",
+        "date_to": "The date to search up to",
+    }
+    DATE_BOXES: ClassVar[set[str]] = {
+        f"{name}_{part}" for name in ("date_from", "date_to") for part in PARTS
+    }
+
+    date_from: DateText | None = None
+    date_from_day: DateText | None = None
+    date_from_month: DateText | None = None
+    date_from_year: DateText | None = None
+    date_to: DateText | None = None
+    date_to_day: DateText | None = None
+    date_to_month: DateText | None = None
+    date_to_year: DateText | None = None
+
+    _dates: dict[str, date | None] = PrivateAttr(default_factory=dict)
+    _date_problems: dict[str, DateProblem] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _read_dates(self) -> DateRangeQuery:
+        typed = self.model_dump()
+        for name, subject in self.DATE_FILTERS.items():
+            try:
+                self._dates[name] = read_date(DateInput.from_form(typed, name), subject)
+            except DateProblem as problem:
+                self._date_problems[name] = problem
+        return self
+
+    @property
+    def dates(self) -> dict[str, date | None]:
+        """The dates that could be read, by filter name."""
+        return self._dates
+
+    @property
+    def date_problems(self) -> dict[str, DateProblem]:
+        """The dates that could not be read (their filter is left out)."""
+        return self._date_problems
+
+    def date_values(self) -> dict[str, str]:
+        """What the date boxes show: what was typed, or a one-text date split into boxes."""
+        values: dict[str, str] = {}
+        for name in self.DATE_FILTERS:
+            boxes = {f"{name}_{part}": getattr(self, f"{name}_{part}") or "" for part in PARTS}
+            if not any(boxes.values()) and (read := self._dates.get(name)):
+                boxes = date_boxes(name, read)
+            elif not any(boxes.values()):
+                boxes[f"{name}_day"] = getattr(self, name) or ""
+            values.update(boxes)
+        return values

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from pydantic import (
-    BaseModel,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StringConstraints, field_validator
 
 from storybank.models import ContactRoute, Id, Perspective, StoryStatus, StoryType
 from storybank.stories import StoryFilters
-from web.forms.dates import PARTS, DateInput, DateProblem, date_boxes, read_date
+from web.forms.dates import DateRangeQuery
 
 PAGE_SIZE = 25
-DateText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
-DATE_FILTERS = {
-    "date_from": "The date to search from",
-    "date_to": "The date to search up to",
-}
 DATE_LABELS = {"date_from": "Changed on or after", "date_to": "Changed on or before"}
-DATE_BOXES = {f"{name}_{part}" for name in DATE_FILTERS for part in PARTS}
 SORT_OPTIONS = (
     ("-updated_at", "Recently updated"),
     ("-change_date", "Date of change, newest first"),
@@ -35,7 +21,7 @@ SORT_OPTIONS = (
 )
 
 
-class StoryListQuery(BaseModel):
+class StoryListQuery(DateRangeQuery):
     """The filter form's fields; an empty field means 'any'."""
 
     site_id: Id | None = None
@@ -43,15 +29,6 @@ class StoryListQuery(BaseModel):
     perspective: Perspective | None = None
     contact_route: ContactRoute | None = None
     story_type: StoryType | None = None
-    # Each date as day, month and year boxes, or as one day-first text (3/11/2026).
-    date_from: DateText | None = None
-    date_from_day: DateText | None = None
-    date_from_month: DateText | None = None
-    date_from_year: DateText | None = None
-    date_to: DateText | None = None
-    date_to_day: DateText | None = None
-    date_to_month: DateText | None = None
-    date_to_year: DateText | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     sort: str | None = Field(default=None, pattern="^-?(updated_at|change_date|title)$")
     page: int | None = Field(default=None, ge=1, le=100_000)
@@ -60,36 +37,6 @@ class StoryListQuery(BaseModel):
     @classmethod
     def _blank_is_any(cls, value: Any) -> Any:
         return None if value == "" else value
-
-    _dates: dict[str, date | None] = PrivateAttr(default_factory=dict)
-    _date_problems: dict[str, DateProblem] = PrivateAttr(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _read_dates(self) -> StoryListQuery:
-        typed = self.model_dump()
-        for name, subject in DATE_FILTERS.items():
-            try:
-                self._dates[name] = read_date(DateInput.from_form(typed, name), subject)
-            except DateProblem as problem:
-                self._date_problems[name] = problem
-        return self
-
-    @property
-    def date_problems(self) -> dict[str, DateProblem]:
-        """The dates that could not be read (their filter is left out)."""
-        return self._date_problems
-
-    def date_values(self) -> dict[str, str]:
-        """What the date boxes show: what was typed, or a one-text date split into boxes."""
-        values: dict[str, str] = {}
-        for name in DATE_FILTERS:
-            boxes = {f"{name}_{part}": getattr(self, f"{name}_{part}") or "" for part in PARTS}
-            if not any(boxes.values()) and (read := self._dates.get(name)):
-                boxes = date_boxes(name, read)
-            elif not any(boxes.values()):
-                boxes[f"{name}_day"] = getattr(self, name) or ""
-            values.update(boxes)
-        return values
 
     @property
     def page_number(self) -> int:
@@ -101,8 +48,8 @@ class StoryListQuery(BaseModel):
 
     def filters(self) -> StoryFilters:
         """The service's filters for this query."""
-        values = self.model_dump(exclude={"page", "sort", *DATE_BOXES})
-        return StoryFilters(**{**values, **self._dates}, sort=self.sort or "-updated_at")
+        values = self.model_dump(exclude={"page", "sort", *self.DATE_BOXES})
+        return StoryFilters(**{**values, **self.dates}, sort=self.sort or "-updated_at")
 
     def link(self, page: int) -> str:
         """The list URL for another page, keeping every filter."""

@@ -28,10 +28,13 @@ def audit_page(
     total, rows = list_events(
         session=session, filters=query.filters(), offset=query.offset, limit=AUDIT_PAGE_SIZE
     )
+    problems = query.date_problems
     context = {
         "query": query,
         "lines": audit_lines(rows),
         "pages": Pagination(total=total, shown=len(rows), query=query, page_size=AUDIT_PAGE_SIZE),
         "users": [summary.user for summary in accounts.list_users(session=session)],
+        "errors": {name: problem.message for name, problem in problems.items()},
+        "date_parts": {name: problem.parts for name, problem in problems.items()},
     }
-    return render(request, "admin/audit.html", context)
+    return render(request, "admin/audit.html", context, 422 if problems else 200)
