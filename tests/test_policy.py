@@ -238,6 +238,15 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/imports"): Rule(WRITERS),
     ("GET", "/api/v1/exports/stories.csv"): Rule(SIGNED_IN),
     ("GET", "/api/v1/exports/stories.xlsx"): Rule(SIGNED_IN),
+    # Tallies count the ballots posted and touch no data.
+    ("POST", "/api/v1/tallies"): Rule(
+        SIGNED_IN,
+        body=lambda w: {
+            "method": "plurality",
+            "candidates": ["A", "B"],
+            "ballots": [{"count": 2, "choice": "A"}],
+        },
+    ),
 }
 
 

@@ -1,6 +1,16 @@
 """Every JSON router, in the order they appear in the API docs."""
 
-from api.routes import account, audit, codebook, privacy, register, sites, stories, users
+from api.routes import (
+    account,
+    audit,
+    codebook,
+    privacy,
+    register,
+    sites,
+    stories,
+    tallies,
+    users,
+)
 
 ROUTERS = [
     stories.router,
@@ -11,4 +21,5 @@ ROUTERS = [
     audit.router,
     privacy.router,
     register.router,
+    tallies.router,
 ]

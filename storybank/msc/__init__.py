@@ -1,0 +1,1 @@
+"""Most Significant Change: selection rounds, panels and the tallies of their ballots."""
