@@ -10,7 +10,15 @@ from sqlmodel import Session
 
 from storybank.access import Actor, load_actor
 from storybank.accounts import create_api_token, create_user
-from storybank.models import Story, StoryDeidentified, Unit, User, require_id, utcnow
+from storybank.models import (
+    DEIDENTIFIED_FIELDS,
+    Story,
+    StoryDeidentified,
+    Unit,
+    User,
+    require_id,
+    utcnow,
+)
 from storybank.units import ensure_root, ensure_site
 
 PASSWORD = "correct horse battery"
@@ -106,14 +114,7 @@ def confirm_deidentified(session: Session, story: Story, by: User) -> StoryDeide
     """A confirmed de-identified version: each text field prefixed with "[redacted] "."""
     texts = {
         name: f"[redacted] {getattr(story, name)}" if getattr(story, name) else ""
-        for name in (
-            "title",
-            "what_mattered",
-            "what_happened",
-            "what_changed",
-            "before_cls",
-            "why_significant",
-        )
+        for name in DEIDENTIFIED_FIELDS
     }
     version = StoryDeidentified(
         story_id=require_id(story),

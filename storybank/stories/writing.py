@@ -11,6 +11,7 @@ from storybank.access import Actor, require_story_writer
 from storybank.audit import record_event
 from storybank.errors import Conflict, FieldProblem, InvalidInput
 from storybank.models import (
+    STORY_FIELDS,
     SUBMIT_REQUIRED,
     ConsentLevel,
     Story,
@@ -171,16 +172,8 @@ def withdraw_story(*, session: Session, actor: Actor, story_id: int, data: Versi
     return story
 
 
-FIELD_NAMES = {
-    "title": "A title",
-    "perspective": "Whose story it is",
-    "contact_route": "How the person came into contact",
-    "what_happened": "What happened",
-    "what_changed": "What changed",
-    "why_significant": "Why this change is significant",
-    "story_type": "Whether it is a success or a learning story",
-    "change_date": "The date of the change",
-}
+# How messages name each story field, e.g. "What happened is needed before submitting."
+FIELD_NAMES = {field.name: field.label for field in STORY_FIELDS}
 
 
 def missing_for_submit(story: Story) -> list[FieldProblem]:
