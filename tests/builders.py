@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from storybank.access import Actor, load_actor
 from storybank.accounts import create_api_token, create_user
+from storybank.config import Settings
 from storybank.models import (
     DEIDENTIFIED_FIELDS,
     Story,
@@ -24,6 +25,9 @@ from storybank.units import ensure_root, ensure_site
 PASSWORD = "correct horse battery"
 _n = itertools.count(1)
 
+SECRET_KEY = "test-secret-key-that-is-long-enough"
+# Stored token hashes are keyed by the secret: the app under test runs with this same one.
+KEYED = Settings(environment="test", secret_key=SECRET_KEY)
 COMPLETE_STORY: dict[str, Any] = {
     "title": "Joan found the lunch club",
     "perspective": "individual",
@@ -76,7 +80,9 @@ def actor_for(session: Session, user: User) -> Actor:
 
 
 def token_headers(session: Session, user: User) -> dict[str, str]:
-    raw, _ = create_api_token(session=session, actor=actor_for(session, user), name="tests")
+    raw, _ = create_api_token(
+        session=session, settings=KEYED, actor=actor_for(session, user), name="tests"
+    )
     return {"Authorization": f"Bearer {raw}"}
 
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.responses import Response
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from storybank import stories
 from storybank import units as sites_service
 from storybank.access import Actor
@@ -141,10 +141,10 @@ def submit_story(
 
 @router.get("/stories/resume/{token}")
 def resume_story_form(
-    request: Request, token: str, session: SessionDep, actor: PageActor
+    request: Request, token: str, session: SessionDep, settings: SettingsDep, actor: PageActor
 ) -> Response:
     """The form posted when the session had ended, shown again as typed (not saved yet)."""
-    held = held_forms.held_form(session=session, actor=actor, token=token)
+    held = held_forms.held_form(session=session, settings=settings, actor=actor, token=token)
     response = _held_form_page(request, session, actor, held)
     held_forms.forget_held_form(session=session, held=held)
     return response
