@@ -56,7 +56,7 @@ def optional_actor(request: Request, session: SessionDep, settings: SettingsDep)
     actor: Actor | None = None
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        actor = resolve_api_token(session=session, raw=header[7:].strip())
+        actor = resolve_api_token(session=session, settings=settings, raw=header[7:].strip())
         if actor is None:
             raise Unauthorised("That API token is unknown, expired or revoked.")
         request.state.via_token = True

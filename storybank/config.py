@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -77,15 +78,30 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'storybank.db').resolve()}"
 
     def secret(self) -> str:
-        """The signing secret; in development it is generated once and kept in data_dir."""
+        """The installation's secret, which keys the stored hashes of login sessions, API
+        tokens and held forms; in development it is generated once and kept in data_dir, so
+        the app, its workers and the CLI all use the same one."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        path = self.data_dir / "secret_key"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return _kept_secret(self.data_dir.resolve() / "secret_key")
+
+
+@lru_cache
+def _kept_secret(path: Path) -> str:
+    """The secret kept in a file, made on first use and read once per process; created
+    whole (link, not write) so workers starting together all end up with the same one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 @lru_cache

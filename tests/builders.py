@@ -10,12 +10,24 @@ from sqlmodel import Session
 
 from storybank.access import Actor, load_actor
 from storybank.accounts import create_api_token, create_user
-from storybank.models import Story, StoryDeidentified, Unit, User, require_id, utcnow
+from storybank.config import Settings
+from storybank.models import (
+    DEIDENTIFIED_FIELDS,
+    Story,
+    StoryDeidentified,
+    Unit,
+    User,
+    require_id,
+    utcnow,
+)
 from storybank.units import ensure_root, ensure_site
 
 PASSWORD = "correct horse battery"
 _n = itertools.count(1)
 
+SECRET_KEY = "test-secret-key-that-is-long-enough"
+# Stored token hashes are keyed by the secret: the app under test runs with this same one.
+KEYED = Settings(environment="test", secret_key=SECRET_KEY)
 COMPLETE_STORY: dict[str, Any] = {
     "title": "Joan found the lunch club",
     "perspective": "individual",
@@ -68,7 +80,9 @@ def actor_for(session: Session, user: User) -> Actor:
 
 
 def token_headers(session: Session, user: User) -> dict[str, str]:
-    raw, _ = create_api_token(session=session, actor=actor_for(session, user), name="tests")
+    raw, _ = create_api_token(
+        session=session, settings=KEYED, actor=actor_for(session, user), name="tests"
+    )
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -106,14 +120,7 @@ def confirm_deidentified(session: Session, story: Story, by: User) -> StoryDeide
     """A confirmed de-identified version: each text field prefixed with "[redacted] "."""
     texts = {
         name: f"[redacted] {getattr(story, name)}" if getattr(story, name) else ""
-        for name in (
-            "title",
-            "what_mattered",
-            "what_happened",
-            "what_changed",
-            "before_cls",
-            "why_significant",
-        )
+        for name in DEIDENTIFIED_FIELDS
     }
     version = StoryDeidentified(
         story_id=require_id(story),

@@ -21,7 +21,7 @@ from storybank import migrate
 from storybank.codebook import load_codebook
 from storybank.config import Settings
 from storybank.db import make_engine
-from tests.builders import make_site, make_user, token_headers
+from tests.builders import SECRET_KEY, make_site, make_user, token_headers
 
 POSTGRES_URL = os.environ.get("STORYBANK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
@@ -167,7 +167,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         environment="test",
         data_dir=tmp_path / "data",
         database_url=database_url,
-        secret_key="test-secret-key-that-is-long-enough",
+        secret_key=SECRET_KEY,
         log_level="WARNING",
         login_max_failures=3,
     )

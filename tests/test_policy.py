@@ -16,7 +16,7 @@ import pytest
 from starlette.routing import Mount
 
 from storybank.accounts import create_api_token, grant_role
-from tests.builders import actor_for, make_site, make_story, make_user, token_headers
+from tests.builders import KEYED, actor_for, make_site, make_story, make_user, token_headers
 
 ANON = "anonymous"
 ROLES = ["staff", "reviewer", "panel_member", "facilitator", "evaluator", "admin"]
@@ -311,7 +311,7 @@ def world(session):
     headers = {role: token_headers(session, user) for role, user in users.items()}
     headers[ANON] = {}
     _, spare = create_api_token(
-        session=session, actor=actor_for(session, users["staff"]), name="spare"
+        session=session, settings=KEYED, actor=actor_for(session, users["staff"]), name="spare"
     )
     objects = World(site.id, story.id, draft.id, users["reviewer"].id, spare.id, erasable.id)
     return objects, headers

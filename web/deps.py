@@ -141,6 +141,7 @@ def _hold_form(
     story_id = target.group("story_id")
     token = held_forms.hold_form(
         session=session,
+        settings=settings,
         ended=ended,
         target=request.url.path,
         form=form,

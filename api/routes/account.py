@@ -79,9 +79,11 @@ def list_tokens(session: SessionDep, actor: CurrentActor) -> list[TokenPublic]:
 
 
 @router.post("/tokens", status_code=201, summary="Create an API token (shown once)")
-def create_token(data: TokenIn, session: SessionDep, actor: CurrentActor) -> NewTokenPublic:
+def create_token(
+    data: TokenIn, session: SessionDep, settings: SettingsDep, actor: CurrentActor
+) -> NewTokenPublic:
     raw, token = accounts.create_api_token(
-        session=session, actor=actor, name=data.name, days=data.days
+        session=session, settings=settings, actor=actor, name=data.name, days=data.days
     )
     return NewTokenPublic.model_validate({**token.model_dump(), "token": raw})
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from storybank.config import Settings
 from storybank.errors import FieldProblem, InvalidInput
 
 _hasher = PasswordHasher()
@@ -16,6 +18,8 @@ MIN_PASSWORD = 10
 
 
 TOKEN_PREFIX = "sbk_"
+# The token-hashing key is derived from the secret for this one use.
+TOKEN_HASH_PURPOSE = b"storybank token hashes"
 
 
 GENERIC_LOGIN_ERROR = "That email and password do not match an active account."
@@ -37,8 +41,12 @@ def password_matches(stored: str | None, password: str) -> bool:
         return False
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_digest(token: str, settings: Settings) -> str:
+    """What is stored for a secret token (login session, API token, held form): its
+    HMAC-SHA256 keyed by the installation's secret, so a copy of the database alone cannot
+    be checked against guessed or stolen tokens. A new secret ends every session and token."""
+    key = hmac.new(settings.secret().encode(), TOKEN_HASH_PURPOSE, hashlib.sha256).digest()
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
 
 def _password_problems(password: str | None) -> list[FieldProblem]:

@@ -12,7 +12,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor
-from storybank.accounts.credentials import _digest
+from storybank.accounts.credentials import token_digest
+from storybank.config import Settings
 from storybank.errors import NotFound
 from storybank.models import HeldForm, LoginSession, Story, utcnow
 
@@ -28,6 +29,7 @@ NEVER_KEPT = {"csrf_token"}
 def hold_form(
     *,
     session: Session,
+    settings: Settings,
     ended: LoginSession,
     target: str,
     form: Mapping[str, str],
@@ -42,7 +44,7 @@ def hold_form(
     kept = {name: value for name, value in form.items() if name not in NEVER_KEPT}
     session.add(
         HeldForm(
-            token_hash=_digest(token),
+            token_hash=token_digest(token, settings),
             user_id=ended.user_id,
             story_id=story_id,
             target=target,
@@ -56,11 +58,12 @@ def hold_form(
     return token
 
 
-def held_form(*, session: Session, actor: Actor, token: str) -> HeldForm:
+def held_form(*, session: Session, settings: Settings, actor: Actor, token: str) -> HeldForm:
     """The form kept under this token for this person; NotFound if used, expired or theirs not."""
     purge_expired_held_forms(session=session)
     session.commit()
-    held = session.exec(select(HeldForm).where(HeldForm.token_hash == _digest(token))).first()
+    digest = token_digest(token, settings)
+    held = session.exec(select(HeldForm).where(HeldForm.token_hash == digest)).first()
     if held is None or held.user_id != actor.id:
         raise NotFound(NOT_KEPT, code="nothing_kept")
     return held

@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor, load_actor
-from storybank.accounts.credentials import GENERIC_LOGIN_ERROR, _digest, password_matches
+from storybank.accounts.credentials import GENERIC_LOGIN_ERROR, password_matches, token_digest
 from storybank.audit import record_event
 from storybank.config import Settings
 from storybank.errors import InvalidInput, TooManyRequests
@@ -97,13 +97,18 @@ class NewSession:
     record: LoginSession
 
 
-def start_session(*, session: Session, user: User, previous_token: str | None = None) -> NewSession:
+def start_session(
+    *, session: Session, settings: Settings, user: User, previous_token: str | None = None
+) -> NewSession:
     """Start a fresh login session (a new id at every login), ending any previous one."""
     if previous_token:
-        session.execute(delete(LoginSession).where(col(LoginSession.id) == _digest(previous_token)))
+        previous = token_digest(previous_token, settings)
+        session.execute(delete(LoginSession).where(col(LoginSession.id) == previous))
     token = secrets.token_urlsafe(32)
     assert user.id is not None
-    record = LoginSession(id=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32))
+    record = LoginSession(
+        id=token_digest(token, settings), user_id=user.id, csrf_token=secrets.token_urlsafe(32)
+    )
     user.last_login_at = utcnow()
     session.add_all([record, user])
     record_event(session=session, actor=user, action="auth.login", entity="user", entity_id=user.id)
@@ -118,7 +123,7 @@ def resolve_session(
 
     An ended session is kept for ENDED_SESSION_KEPT (it signs nobody in), then deleted.
     """
-    record = session.get(LoginSession, _digest(token))
+    record = session.get(LoginSession, token_digest(token, settings))
     if record is None:
         return None
     now, ended_at = utcnow(), _ended_at(record, settings)
@@ -155,7 +160,7 @@ def end_all_sessions(
 def ended_session(*, session: Session, settings: Settings, token: str) -> LoginSession | None:
     """The login session behind a cookie, if it has ended (idle or too old) but is still
     remembered and its user is active; None for live, unknown or forgotten sessions."""
-    record = session.get(LoginSession, _digest(token))
+    record = session.get(LoginSession, token_digest(token, settings))
     if record is None:
         return None
     ended_at = _ended_at(record, settings)
@@ -171,9 +176,9 @@ def _ended_at(record: LoginSession, settings: Settings) -> datetime:
     return min(idle_end, record.created_at + timedelta(hours=settings.session_max_hours))
 
 
-def end_session(*, session: Session, token: str) -> None:
+def end_session(*, session: Session, settings: Settings, token: str) -> None:
     """Log out: forget the session."""
-    record = session.get(LoginSession, _digest(token))
+    record = session.get(LoginSession, token_digest(token, settings))
     if record is not None:
         record_event(
             session=session,

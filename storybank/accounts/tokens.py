@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor, load_actor
-from storybank.accounts.credentials import TOKEN_PREFIX, _digest
+from storybank.accounts.credentials import TOKEN_PREFIX, token_digest
 from storybank.audit import record_event
+from storybank.config import Settings
 from storybank.errors import FieldProblem, InvalidInput, NotFound
 from storybank.models import (
     ApiToken,
@@ -19,7 +20,7 @@ from storybank.models import (
 
 
 def create_api_token(
-    *, session: Session, actor: Actor, name: str, days: int = 90
+    *, session: Session, settings: Settings, actor: Actor, name: str, days: int = 90
 ) -> tuple[str, ApiToken]:
     """A new personal API token; the raw token is returned once and only its hash kept."""
     name = name.strip()
@@ -37,7 +38,7 @@ def create_api_token(
         user_id=actor.id,
         name=name,
         prefix=raw[:12],
-        token_hash=_digest(raw),
+        token_hash=token_digest(raw, settings),
         expires_at=utcnow() + timedelta(days=days),
     )
     session.add(token)
@@ -106,11 +107,12 @@ def revoke_all_tokens(*, session: Session, user_id: int, actor: User | None = No
     return len(live)
 
 
-def resolve_api_token(*, session: Session, raw: str) -> Actor | None:
+def resolve_api_token(*, session: Session, settings: Settings, raw: str) -> Actor | None:
     """The actor behind a bearer token, or None if unknown, expired, revoked or disabled."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(raw))).first()
+    digest = token_digest(raw, settings)
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
     now = utcnow()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None

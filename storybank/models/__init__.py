@@ -33,15 +33,20 @@ from storybank.models.people import (
 )
 from storybank.models.stories import (
     LABELS,
+    PERSONAL_FIELDS,
+    STORY_FIELD_NAMES,
+    STORY_FIELDS,
     SUBMIT_REQUIRED,
     TEXT_FIELDS,
     CodeRef,
     ConsentIn,
     ConsentLevel,
     ContactRoute,
+    FieldKind,
     Perspective,
     Story,
     StoryCreate,
+    StoryField,
     StoryFields,
     StoryPage,
     StoryPublic,
@@ -51,6 +56,7 @@ from storybank.models.stories import (
     SubmitIn,
     VersionIn,
     new_reference,
+    story_field,
 )
 
 __all__ = [
@@ -59,7 +65,10 @@ __all__ = [
     "INT64_MAX",
     "LABELS",
     "NAMING_CONVENTION",
+    "PERSONAL_FIELDS",
     "SITE_LEVEL",
+    "STORY_FIELDS",
+    "STORY_FIELD_NAMES",
     "SUBMIT_REQUIRED",
     "TEXT_FIELDS",
     "ApiToken",
@@ -77,6 +86,7 @@ __all__ = [
     "Count",
     "DeidentifiedIn",
     "DeidentifiedPublic",
+    "FieldKind",
     "Grant",
     "HeldForm",
     "Id",
@@ -88,6 +98,7 @@ __all__ = [
     "Story",
     "StoryCreate",
     "StoryDeidentified",
+    "StoryField",
     "StoryFields",
     "StoryPage",
     "StoryPublic",
@@ -102,5 +113,6 @@ __all__ = [
     "metadata",
     "new_reference",
     "require_id",
+    "story_field",
     "utcnow",
 ]

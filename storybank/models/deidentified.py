@@ -11,15 +11,12 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from storybank.models.base import UTCDateTime, utcnow
+from storybank.models.stories import STORY_FIELDS
 
-# The story fields that carry free text and so have a de-identified counterpart.
-DEIDENTIFIED_FIELDS = (
-    "title",
-    "what_mattered",
-    "what_happened",
-    "what_changed",
-    "before_cls",
-    "why_significant",
+# The story fields that carry free text and so have a de-identified counterpart (the
+# community solutions, a list, have theirs too: see PERSONAL_FIELDS).
+DEIDENTIFIED_FIELDS = tuple(
+    field.name for field in STORY_FIELDS if field.personal and field.is_text
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -82,17 +83,98 @@ LABELS: dict[str, str] = {
     "publishable_anonymised": "Publishable, anonymised",
 }
 
-TEXT_FIELDS = ("what_mattered", "what_happened", "what_changed", "before_cls", "why_significant")
-SUBMIT_REQUIRED = (
-    "title",
-    "perspective",
-    "contact_route",
-    "what_happened",
-    "what_changed",
-    "why_significant",
-    "story_type",
-    "change_date",
+
+class FieldKind(StrEnum):
+    """What a story field holds, which decides how each layer reads, writes and shows it."""
+
+    line = "line"  # one line of text
+    long_text = "long_text"  # free paragraphs
+    choice = "choice"  # one of an enum's values
+    lines = "lines"  # a list of short texts, one a line
+    date = "date"
+    money = "money"  # an amount in pounds
+
+
+@dataclass(frozen=True)
+class StoryField:
+    """One writable field of a story: the single definition the services, the register
+    and the web form all derive their field lists from."""
+
+    name: str
+    label: str  # how a message names it: "<label> is needed before submitting."
+    kind: FieldKind
+    needed_to_submit: bool = False
+    personal: bool = False  # free text that may name people, so it is de-identified
+    choices: type[StrEnum] | None = None
+
+    @property
+    def is_text(self) -> bool:
+        """A text stored as a string ("" when empty): searched, and kept in de-identified form."""
+        return self.kind in (FieldKind.line, FieldKind.long_text)
+
+
+STORY_FIELDS: tuple[StoryField, ...] = (
+    StoryField("title", "A title", FieldKind.line, needed_to_submit=True, personal=True),
+    StoryField(
+        "perspective",
+        "Whose story it is",
+        FieldKind.choice,
+        needed_to_submit=True,
+        choices=Perspective,
+    ),
+    StoryField(
+        "contact_route",
+        "How the person came into contact",
+        FieldKind.choice,
+        needed_to_submit=True,
+        choices=ContactRoute,
+    ),
+    StoryField("what_mattered", "What mattered to the person", FieldKind.long_text, personal=True),
+    StoryField(
+        "what_happened", "What happened", FieldKind.long_text, needed_to_submit=True, personal=True
+    ),
+    StoryField(
+        "what_changed", "What changed", FieldKind.long_text, needed_to_submit=True, personal=True
+    ),
+    StoryField(
+        "before_cls",
+        "What would have happened before Community Led Support",
+        FieldKind.long_text,
+        personal=True,
+    ),
+    StoryField(
+        "community_solutions", "The community solutions used", FieldKind.lines, personal=True
+    ),
+    StoryField(
+        "why_significant",
+        "Why this change is significant",
+        FieldKind.long_text,
+        needed_to_submit=True,
+        personal=True,
+    ),
+    StoryField(
+        "story_type",
+        "Whether it is a success or a learning story",
+        FieldKind.choice,
+        needed_to_submit=True,
+        choices=StoryType,
+    ),
+    StoryField("change_date", "The date of the change", FieldKind.date, needed_to_submit=True),
+    StoryField("weekly_cost_before", "The weekly cost before", FieldKind.money),
+    StoryField("weekly_cost_after", "The weekly cost after", FieldKind.money),
 )
+STORY_FIELD_NAMES = tuple(field.name for field in STORY_FIELDS)
+TEXT_FIELDS = tuple(field.name for field in STORY_FIELDS if field.kind == FieldKind.long_text)
+SUBMIT_REQUIRED = tuple(field.name for field in STORY_FIELDS if field.needed_to_submit)
+PERSONAL_FIELDS = tuple(field.name for field in STORY_FIELDS if field.personal)
+
+
+def story_field(name: str) -> StoryField:
+    """The definition of one story field by name; KeyError for a name that is not one."""
+    return _BY_NAME[name]
+
+
+_BY_NAME = {field.name: field for field in STORY_FIELDS}
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]

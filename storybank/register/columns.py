@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from storybank.models import LABELS, ConsentLevel, ContactRoute, Perspective, StoryStatus, StoryType
+from storybank.models import (
+    LABELS,
+    STORY_FIELDS,
+    ConsentLevel,
+    FieldKind,
+    StoryField,
+    StoryStatus,
+)
 
 
 class Kind(StrEnum):
@@ -44,6 +51,33 @@ class Column:
     exported: bool = True
 
 
+# How a story field's kind is read and written in a register cell, and its sheet width.
+CELL_KINDS = {
+    FieldKind.line: (Kind.text, 36),
+    FieldKind.long_text: (Kind.long_text, 50),
+    FieldKind.choice: (Kind.choice, 22),
+    FieldKind.lines: (Kind.solutions, 30),
+    FieldKind.date: (Kind.date, 14),
+    FieldKind.money: (Kind.money, 14),
+}
+# Headers that are not simply the field's name with spaces, and wider sheet columns.
+HEADERS = {
+    "before_cls": "before CLS",
+    "story_type": "success/learning",
+    "change_date": "date of change",
+}
+WIDTHS = {"contact_route": 26, "what_happened": 60, "what_changed": 60}
+
+
+def _story_column(field: StoryField) -> Column:
+    """The register column of one story field."""
+    kind, width = CELL_KINDS[field.kind]
+    header = HEADERS.get(field.name, field.name.replace("_", " "))
+    return Column(
+        field.name, header, kind, width=WIDTHS.get(field.name, width), choices=field.choices
+    )
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("reference", "reference", Kind.reference, width=38),
     Column("id", "id", Kind.number, width=8, imported=False),
@@ -51,19 +85,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("region", "region", Kind.text, width=20, imported=False),
     Column("author", "author", Kind.text, width=20, imported=False),
     Column("author_email", "author email", Kind.email, width=28),
-    Column("title", "title", Kind.text, width=36),
-    Column("perspective", "perspective", Kind.choice, width=22, choices=Perspective),
-    Column("contact_route", "contact route", Kind.choice, width=26, choices=ContactRoute),
-    Column("what_mattered", "what mattered", Kind.long_text, width=50),
-    Column("what_happened", "what happened", Kind.long_text, width=60),
-    Column("what_changed", "what changed", Kind.long_text, width=60),
-    Column("before_cls", "before CLS", Kind.long_text, width=50),
-    Column("community_solutions", "community solutions", Kind.solutions, width=30),
-    Column("why_significant", "why significant", Kind.long_text, width=50),
-    Column("story_type", "success/learning", Kind.choice, width=22, choices=StoryType),
-    Column("change_date", "date of change", Kind.date, width=14),
-    Column("weekly_cost_before", "weekly cost before", Kind.money, width=14),
-    Column("weekly_cost_after", "weekly cost after", Kind.money, width=14),
+    *(_story_column(field) for field in STORY_FIELDS),
     Column("weekly_cost_change", "weekly cost change", Kind.money, width=14, imported=False),
     Column("consent_level", "consent level", Kind.choice, width=28, choices=ConsentLevel),
     Column("status", "status", Kind.choice, width=12, choices=StoryStatus),
@@ -73,22 +95,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("themes", "themes", Kind.themes, width=40),
 )
 EXPORTED: tuple[Column, ...] = tuple(c for c in COLUMNS if c.exported)
-# The columns whose values go through the StoryFields schema.
-STORY_FIELDS = (
-    "title",
-    "perspective",
-    "contact_route",
-    "what_mattered",
-    "what_happened",
-    "what_changed",
-    "before_cls",
-    "community_solutions",
-    "why_significant",
-    "story_type",
-    "change_date",
-    "weekly_cost_before",
-    "weekly_cost_after",
-)
 # The columns only an admin's import keeps; anyone else becomes the author, at the import's time.
 KEPT_FOR_ADMINS = ("author_email", "submitted_at", "withdrawn_at")
 

@@ -15,8 +15,7 @@ from sqlmodel import Session, col, select
 
 from storybank.access import Actor, can_read_story, require_story_writer
 from storybank.errors import Forbidden
-from storybank.models import TEXT_FIELDS, Story, StoryStatus
-from storybank.register.columns import STORY_FIELDS
+from storybank.models import STORY_FIELD_NAMES, TEXT_FIELDS, Story, StoryStatus
 from storybank.register.rows import Problems, RowChecker, read_cells, validated_fields
 from storybank.stories import missing_for_submit
 
@@ -92,7 +91,7 @@ def _changes(
     """The story fields the row changes, in stored form; None (and problems) if it cannot."""
     values = read_cells(raw, problems)
     _check_same_site(checker, story, values.get("site"), problems)
-    given = {name: values.get(name) for name in STORY_FIELDS if name in raw}
+    given = {name: values.get(name) for name in STORY_FIELD_NAMES if name in raw}
     stored = validated_fields(given, problems, keep_empty=True)
     if stored is None or problems:
         return None

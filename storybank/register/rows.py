@@ -12,9 +12,19 @@ from sqlmodel import Session, col, select
 from storybank.access import Actor, load_actor, require_story_writer
 from storybank.accounts import find_user_by_email
 from storybank.errors import Forbidden
-from storybank.models import Code, CodeKind, Role, Story, StoryFields, StoryStatus, Unit, utcnow
+from storybank.models import (
+    STORY_FIELD_NAMES,
+    Code,
+    CodeKind,
+    Role,
+    Story,
+    StoryFields,
+    StoryStatus,
+    Unit,
+    utcnow,
+)
 from storybank.register import cells
-from storybank.register.columns import STORY_FIELDS, Column, Kind, find_column
+from storybank.register.columns import Column, Kind, find_column
 from storybank.stories import missing_for_submit
 from storybank.units import list_sites, unit_key
 
@@ -76,7 +86,7 @@ class RowChecker:
         self.claim_reference(row, values.get("reference"), problems)
         site = self._site(values.get("site"), problems)
         author = self._author(values.get("author_email"), site, problems)
-        fields = {name: values[name] for name in STORY_FIELDS if values.get(name) is not None}
+        fields = {name: values[name] for name in STORY_FIELD_NAMES if values.get(name) is not None}
         stored = validated_fields(fields, problems)
         status = values.get("status") or StoryStatus.submitted.value
         if status == StoryStatus.submitted:

@@ -9,7 +9,7 @@ from storybank.access import Actor, require_deidentifier
 from storybank.audit import record_event
 from storybank.errors import Conflict
 from storybank.models import (
-    DEIDENTIFIED_FIELDS,
+    PERSONAL_FIELDS,
     DeidentifiedIn,
     DeidentifiedPublic,
     Story,
@@ -22,7 +22,6 @@ STALE_DEIDENTIFIED = (
     "Someone else saved this story's de-identified version after you opened it. Reload "
     "the page to see theirs, then make your changes again."
 )
-TEXT_AND_SOLUTIONS = (*DEIDENTIFIED_FIELDS, "community_solutions")
 
 
 def get_deidentified(*, session: Session, actor: Actor, story_id: int) -> DeidentifiedPublic:
@@ -44,7 +43,7 @@ def save_deidentified(
         raise Conflict(STALE_DEIDENTIFIED, code="stale_version")
     if version is None:
         version = StoryDeidentified(story_id=story.id or 0, version=0)
-    values = data.model_dump(include=set(TEXT_AND_SOLUTIONS))
+    values = data.model_dump(include=set(PERSONAL_FIELDS))
     changed = sorted(name for name, value in values.items() if getattr(version, name) != value)
     for name, value in values.items():
         setattr(version, name, value)
@@ -69,7 +68,7 @@ def save_deidentified(
 def lapse_confirmation(*, session: Session, actor: Actor, story: Story, fields: list[str]) -> None:
     """The original's text changed: its de-identified version must be checked again.
     Part of the caller's transaction (not committed here)."""
-    if not set(fields) & set(TEXT_AND_SOLUTIONS):
+    if not set(fields) & set(PERSONAL_FIELDS):
         return
     version = session.get(StoryDeidentified, story.id)
     if version is None or version.confirmed_at is None:
@@ -82,7 +81,7 @@ def lapse_confirmation(*, session: Session, actor: Actor, story: Story, fields: 
         action="story.deidentified_lapse",
         entity="story",
         entity_id=story.id,
-        details={"fields": sorted(set(fields) & set(TEXT_AND_SOLUTIONS))},
+        details={"fields": sorted(set(fields) & set(PERSONAL_FIELDS))},
     )
 
 
@@ -90,7 +89,7 @@ def _public(story: Story, version: StoryDeidentified | None) -> DeidentifiedPubl
     source = version if version is not None else story
     return DeidentifiedPublic(
         story_id=story.id or 0,
-        **{name: getattr(source, name) for name in TEXT_AND_SOLUTIONS},
+        **{name: getattr(source, name) for name in PERSONAL_FIELDS},
         version=version.version if version else 0,
         saved=version is not None,
         confirmed=bool(version and version.confirmed_at),

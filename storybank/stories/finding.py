@@ -15,7 +15,8 @@ from storybank.access import SITE_ROLES, Actor, can_read_story, readable_stories
 from storybank.errors import NotFound
 from storybank.models import (
     LABELS,
-    TEXT_FIELDS,
+    PERSONAL_FIELDS,
+    STORY_FIELDS,
     Code,
     CodeRef,
     Coding,
@@ -26,7 +27,8 @@ from storybank.models import (
     User,
 )
 
-SEARCHABLE = ("title", *TEXT_FIELDS)
+# The text fields a search looks in: the title and every long text.
+SEARCHABLE = tuple(field.name for field in STORY_FIELDS if field.is_text)
 
 
 SORTS: dict[str, Any] = {
@@ -146,7 +148,7 @@ def as_shown(*, session: Session, actor: Actor, stories: list[Story]) -> list[St
             shown.append(story)
             continue
         copy = Story.model_validate(story.model_dump())
-        for name in (*SEARCHABLE, "community_solutions"):
+        for name in PERSONAL_FIELDS:
             setattr(copy, name, getattr(version, name) if version is not None else "")
         if version is None:
             copy.community_solutions = []

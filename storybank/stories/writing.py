@@ -11,6 +11,7 @@ from storybank.access import Actor, require_story_writer
 from storybank.audit import record_event
 from storybank.errors import Conflict, FieldProblem, InvalidInput
 from storybank.models import (
+    STORY_FIELDS,
     SUBMIT_REQUIRED,
     ConsentLevel,
     Story,
@@ -23,22 +24,18 @@ from storybank.models import (
 )
 from storybank.stories.deidentifying import lapse_confirmation
 from storybank.stories.finding import SEARCHABLE, get_story
+from storybank.stories.status_rules import (
+    require_consent_changeable,
+    require_editable,
+    require_submittable,
+    require_withdrawable,
+)
 from storybank.units import get_site
 
 STALE_MESSAGE = (
     "Someone else changed this story after you opened it. Reload it to see their changes, "
     "then make yours again."
 )
-NOT_EDITABLE = {
-    StoryStatus.submitted: (
-        "This story has been submitted, and submitted stories cannot be edited. To change it, "
-        "withdraw it and write it again as a new draft, or ask an admin for help."
-    ),
-    StoryStatus.withdrawn: (
-        "This story has been withdrawn, and withdrawn stories cannot be edited. Write a new "
-        "draft instead, or ask an admin for help."
-    ),
-}
 
 
 def create_draft(*, session: Session, actor: Actor, data: StoryCreate) -> Story:
@@ -90,13 +87,6 @@ def update_draft(*, session: Session, actor: Actor, story_id: int, data: StoryUp
     return story
 
 
-def require_editable(story: Story) -> None:
-    """Only drafts can be edited; for any other story say why, and what to do instead."""
-    if story.status != StoryStatus.draft:
-        message = NOT_EDITABLE.get(StoryStatus(story.status), NOT_EDITABLE[StoryStatus.submitted])
-        raise Conflict(message, code="not_editable")
-
-
 def record_consent(
     *, session: Session, actor: Actor, story_id: int, level: ConsentLevel, version: int
 ) -> Story:
@@ -107,10 +97,7 @@ def record_consent(
     """
     story = get_story(session=session, actor=actor, story_id=story_id)
     require_story_writer(actor, story.site_id)
-    if story.status == StoryStatus.withdrawn:
-        raise Conflict(
-            "This story has been withdrawn; its consent can no longer change.", code="wrong_status"
-        )
+    require_consent_changeable(story)
     if story.version != version:
         raise Conflict(STALE_MESSAGE, code="stale_version")
     if story.consent_level == level.value:
@@ -125,7 +112,7 @@ def submit_story(*, session: Session, actor: Actor, story_id: int, data: SubmitI
     """Check the required fields and consent, then move a draft to submitted."""
     story = get_story(session=session, actor=actor, story_id=story_id)
     require_story_writer(actor, story.site_id)
-    _require_status(story, StoryStatus.draft, "submitted")
+    require_submittable(story)
     version = data.version
     if data.consent_level is not None:
         version = _set_consent(session, actor, story, data.consent_level, version)
@@ -151,8 +138,7 @@ def withdraw_story(*, session: Session, actor: Actor, story_id: int, data: Versi
     """Withdraw a draft or submitted story: it stays in the bank but is no longer used."""
     story = get_story(session=session, actor=actor, story_id=story_id)
     require_story_writer(actor, story.site_id)
-    if story.status == StoryStatus.withdrawn:
-        raise Conflict("This story has already been withdrawn.", code="already_withdrawn")
+    require_withdrawable(story)
     _write(
         session, story, data.version, {"status": StoryStatus.withdrawn, "withdrawn_at": utcnow()}
     )
@@ -171,16 +157,8 @@ def withdraw_story(*, session: Session, actor: Actor, story_id: int, data: Versi
     return story
 
 
-FIELD_NAMES = {
-    "title": "A title",
-    "perspective": "Whose story it is",
-    "contact_route": "How the person came into contact",
-    "what_happened": "What happened",
-    "what_changed": "What changed",
-    "why_significant": "Why this change is significant",
-    "story_type": "Whether it is a success or a learning story",
-    "change_date": "The date of the change",
-}
+# How messages name each story field, e.g. "What happened is needed before submitting."
+FIELD_NAMES = {field.name: field.label for field in STORY_FIELDS}
 
 
 def missing_for_submit(story: Story) -> list[FieldProblem]:
@@ -237,14 +215,6 @@ def _write(session: Session, story: Story, version: int, values: dict[str, Any])
         session.rollback()
         raise Conflict(STALE_MESSAGE, code="stale_version")
     session.expire(story)
-
-
-def _require_status(story: Story, status: StoryStatus, verb: str) -> None:
-    if story.status != status:
-        raise Conflict(
-            f"Only a {status.value} story can be {verb}; this one is {story.status}.",
-            code="wrong_status",
-        )
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from sqlmodel import select
 from api.deps import SESSION_COOKIE
 from storybank import accounts
 from storybank.models import AuditEvent, User
-from tests.builders import PASSWORD
+from tests.builders import KEYED, PASSWORD
 
 URL = "/api/v1/account/password"
 NEW_PASSWORD = "a brand new passphrase"
@@ -15,7 +15,7 @@ NEW_PASSWORD = "a brand new passphrase"
 
 def _browser(client, session, user):
     """Sign the client in with a session cookie; the CSRF header its writes need."""
-    new = accounts.start_session(session=session, user=user)
+    new = accounts.start_session(session=session, settings=KEYED, user=user)
     client.cookies.set(SESSION_COOKIE, new.token)
     return {"X-CSRF-Token": new.record.csrf_token}
 
@@ -32,7 +32,7 @@ def _password_is(session, user, password):
 
 
 def test_change_revokes_old_tokens_and_keeps_the_calling_session(client, session, staff, headers):
-    other_device = accounts.start_session(session=session, user=staff)
+    other_device = accounts.start_session(session=session, settings=KEYED, user=staff)
     csrf = _browser(client, session, staff)
     response = _change(client, csrf)
     assert response.status_code == 204, response.text

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from storybank.demo import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, demo_stories, load_demo
-from storybank.models import User
+from storybank.models import PERSONAL_FIELDS, User
 from tests.builders import token_headers
 
 BEYOND_SITE = {"programme_anonymised", "publishable_anonymised"}
@@ -81,19 +81,7 @@ def test_evaluator_reads_no_name_the_demo_files_say_to_remove(client, demo):
     ).json()
     assert listed["total"] > 30
     assert {item["text_version"] for item in listed["items"]} == {"deidentified"}
-    shown = " ".join(
-        str(item[name])
-        for item in listed["items"]
-        for name in (
-            "title",
-            "what_mattered",
-            "what_happened",
-            "what_changed",
-            "before_cls",
-            "why_significant",
-            "community_solutions",
-        )
-    )
+    shown = " ".join(str(item[name]) for item in listed["items"] for name in PERSONAL_FIELDS)
     removed = {
         found
         for story in demo_stories()

@@ -10,7 +10,7 @@ from api.deps import SESSION_COOKIE
 from storybank import accounts
 from storybank.errors import InvalidInput, TooManyRequests
 from storybank.models import LoginSession
-from tests.builders import PASSWORD, make_site, make_user
+from tests.builders import KEYED, PASSWORD, make_site, make_user
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def staff(session):
 
 
 def _signed_in(client, session, user):
-    new = accounts.start_session(session=session, user=user)
+    new = accounts.start_session(session=session, settings=KEYED, user=user)
     client.cookies.set(SESSION_COOKIE, new.token)
     return new
 
@@ -65,13 +65,15 @@ def test_an_ended_session_is_forgotten_two_hours_after_it_ended(client, session,
 
 
 def test_a_live_session_is_not_an_ended_one(session, staff, settings):
-    new = accounts.start_session(session=session, user=staff)
+    new = accounts.start_session(session=session, settings=KEYED, user=staff)
     assert accounts.ended_session(session=session, settings=settings, token=new.token) is None
 
 
 def test_login_rotates_the_session_id(session, staff):
-    first = accounts.start_session(session=session, user=staff)
-    second = accounts.start_session(session=session, user=staff, previous_token=first.token)
+    first = accounts.start_session(session=session, settings=KEYED, user=staff)
+    second = accounts.start_session(
+        session=session, settings=KEYED, user=staff, previous_token=first.token
+    )
     assert first.record.id != second.record.id
     assert session.get(LoginSession, first.record.id) is None
 

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
 from storybank.db import make_engine
-from storybank.models import AuditEvent, Code, Coding, Grant, Story, Unit, User
+from storybank.models import STORY_FIELD_NAMES, AuditEvent, Code, Coding, Grant, Story, Unit, User
 from storybank.register import exporter
 from storybank.register.columns import EXPORTED
 from storybank.register.exporter import export_register, write_csv, write_xlsx
@@ -228,19 +228,7 @@ def test_export_to_folder_writes_dated_files_and_audits_the_export(
 
 COMPARED = (
     "reference",
-    "title",
-    "perspective",
-    "contact_route",
-    "what_mattered",
-    "what_happened",
-    "what_changed",
-    "before_cls",
-    "community_solutions",
-    "why_significant",
-    "story_type",
-    "change_date",
-    "weekly_cost_before",
-    "weekly_cost_after",
+    *STORY_FIELD_NAMES,
     "consent_level",
     "status",
     "submitted_at",

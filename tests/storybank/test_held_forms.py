@@ -12,28 +12,32 @@ from storybank import accounts
 from storybank.accounts import held_forms
 from storybank.errors import NotFound
 from storybank.models import HeldForm, utcnow
-from tests.builders import actor_for, make_story
+from tests.builders import KEYED, actor_for, make_story
 
 
 @pytest.fixture
 def ended(session, staff):
-    return accounts.start_session(session=session, user=staff).record
+    return accounts.start_session(session=session, settings=KEYED, user=staff).record
 
 
 def _hold(session, ended, **extra):
     form = {"title": "Kept", "csrf_token": "secret"}
     return held_forms.hold_form(
-        session=session, ended=ended, target="/stories/new", form=form, **extra
+        session=session, settings=KEYED, ended=ended, target="/stories/new", form=form, **extra
     )
 
 
 def test_a_kept_form_is_given_back_to_its_author_once(session, staff, ended):
     token = _hold(session, ended)
-    held = held_forms.held_form(session=session, actor=actor_for(session, staff), token=token)
+    held = held_forms.held_form(
+        session=session, settings=KEYED, actor=actor_for(session, staff), token=token
+    )
     assert held.form == {"title": "Kept"}, "the form token is never kept"
     held_forms.forget_held_form(session=session, held=held)
     with pytest.raises(NotFound):
-        held_forms.held_form(session=session, actor=actor_for(session, staff), token=token)
+        held_forms.held_form(
+            session=session, settings=KEYED, actor=actor_for(session, staff), token=token
+        )
 
 
 def test_a_person_keeps_at_most_ten_forms(session, ended):

@@ -9,7 +9,7 @@ from sqlmodel import select
 from storybank import accounts
 from storybank.errors import InvalidInput, TooManyRequests
 from storybank.models import ApiToken, AuditEvent, LoginSession
-from tests.builders import PASSWORD, actor_for, make_user
+from tests.builders import KEYED, PASSWORD, actor_for, make_user
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -30,7 +30,9 @@ def _session_ids(session, user):
 
 
 def _new_token(session, user, name="script"):
-    return accounts.create_api_token(session=session, actor=actor_for(session, user), name=name)
+    return accounts.create_api_token(
+        session=session, settings=KEYED, actor=actor_for(session, user), name=name
+    )
 
 
 def _events(session, action):
@@ -52,8 +54,8 @@ def test_revoke_all_tokens_revokes_only_that_users_live_tokens(session, staff, o
     by_name = {t.name: t for t in _tokens(session, staff)}
     assert by_name["one"].revoked_at is not None and by_name["two"].revoked_at is not None
     assert by_name["revoked before"].revoked_at == earlier, "an old revocation is kept as it was"
-    assert accounts.resolve_api_token(session=session, raw=first_raw) is None
-    assert accounts.resolve_api_token(session=session, raw=other_raw) is not None
+    assert accounts.resolve_api_token(session=session, settings=KEYED, raw=first_raw) is None
+    assert accounts.resolve_api_token(session=session, settings=KEYED, raw=other_raw) is not None
 
 
 def test_revoke_all_tokens_audits_each_token_without_secrets(session, staff):
@@ -67,8 +69,8 @@ def test_revoke_all_tokens_audits_each_token_without_secrets(session, staff):
 
 def test_end_all_sessions_ends_every_session_of_the_user(session, staff, other):
     for _ in range(2):
-        accounts.start_session(session=session, user=staff)
-    kept = accounts.start_session(session=session, user=other)
+        accounts.start_session(session=session, settings=KEYED, user=staff)
+    kept = accounts.start_session(session=session, settings=KEYED, user=other)
     assert accounts.end_all_sessions(session=session, user_id=staff.id) == 2
     session.commit()
     assert _session_ids(session, staff) == set()
@@ -76,8 +78,8 @@ def test_end_all_sessions_ends_every_session_of_the_user(session, staff, other):
 
 
 def test_end_all_sessions_can_keep_the_current_one(session, staff):
-    current = accounts.start_session(session=session, user=staff)
-    accounts.start_session(session=session, user=staff)
+    current = accounts.start_session(session=session, settings=KEYED, user=staff)
+    accounts.start_session(session=session, settings=KEYED, user=staff)
     ended = accounts.end_all_sessions(
         session=session, user_id=staff.id, except_session_id=current.record.id
     )
@@ -100,13 +102,13 @@ def _change(session, settings, user, current=PASSWORD, new=NEW_PASSWORD, keep=No
 
 def test_changing_ones_password_cuts_off_old_tokens_and_other_sessions(session, settings, staff):
     raw, _ = _new_token(session, staff)
-    current = accounts.start_session(session=session, user=staff)
-    accounts.start_session(session=session, user=staff)
+    current = accounts.start_session(session=session, settings=KEYED, user=staff)
+    accounts.start_session(session=session, settings=KEYED, user=staff)
 
     changed = _change(session, settings, staff, keep=current.record.id)
 
     assert changed == accounts.PasswordChanged(tokens_revoked=1, sessions_ended=1)
-    assert accounts.resolve_api_token(session=session, raw=raw) is None
+    assert accounts.resolve_api_token(session=session, settings=KEYED, raw=raw) is None
     assert _session_ids(session, staff) == {current.record.id}
     session.refresh(staff)
     assert accounts.password_matches(staff.password_hash, NEW_PASSWORD)
@@ -126,7 +128,7 @@ def test_wrong_current_password_changes_nothing_and_names_the_field(session, set
     ]
     session.refresh(staff)
     assert accounts.password_matches(staff.password_hash, PASSWORD)
-    assert accounts.resolve_api_token(session=session, raw=raw) is not None
+    assert accounts.resolve_api_token(session=session, settings=KEYED, raw=raw) is not None
     [failure] = _events(session, "user.password_change_failed")
     assert "not my password" not in str(failure.details)
 
@@ -176,8 +178,8 @@ def test_wrong_current_passwords_count_towards_login_throttling(session, setting
 def test_admin_password_reset_revokes_tokens_and_ends_sessions(session, staff):
     # The CLI, the admin page and the admin API all reset through accounts.reset_password.
     raw, _ = _new_token(session, staff)
-    accounts.start_session(session=session, user=staff)
+    accounts.start_session(session=session, settings=KEYED, user=staff)
     accounts.reset_password(session=session, actor=None, user_id=staff.id, password=NEW_PASSWORD)
     assert _session_ids(session, staff) == set()
-    assert accounts.resolve_api_token(session=session, raw=raw) is None
+    assert accounts.resolve_api_token(session=session, settings=KEYED, raw=raw) is None
     assert all(t.revoked_at is not None for t in _tokens(session, staff))

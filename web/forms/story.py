@@ -10,11 +10,11 @@ from pydantic import BaseModel, ValidationError
 
 from storybank.models import (
     LABELS,
+    STORY_FIELD_NAMES,
     SUBMIT_REQUIRED,
-    ContactRoute,
-    Perspective,
+    FieldKind,
     Story,
-    StoryType,
+    story_field,
 )
 from web.forms.dates import DateInput, DateProblem, date_boxes, read_date
 from web.forms.messages import field_errors
@@ -61,6 +61,24 @@ def _choices(values: Iterable[str]) -> Options:
     return tuple((value, LABELS[value]) for value in values)
 
 
+# The input each kind of story field gets, unless the form says otherwise.
+INPUTS = {
+    FieldKind.line: "text",
+    FieldKind.long_text: "textarea",
+    FieldKind.lines: "lines",
+    FieldKind.choice: "select",
+    FieldKind.date: "date",
+    FieldKind.money: "money",
+}
+
+
+def _input(name: str, label: str, hint: str, kind: str | None = None) -> FormField:
+    """The input of one story field: its kind and choices come from the field's definition."""
+    field = story_field(name)
+    options = _choices(choice.value for choice in field.choices) if field.choices else ()
+    return FormField(name, label, hint, kind or INPUTS[field.kind], options)
+
+
 NAMES_HINT = "Write the person's first name or initials only."
 SECTIONS: tuple[FormSection, ...] = (
     FormSection(
@@ -69,41 +87,35 @@ SECTIONS: tuple[FormSection, ...] = (
         "Only the parts marked “needed to submit” must be filled in before you submit. You "
         "can save a draft at any time and come back to it.",
         (
-            FormField(
+            _input(
                 "title",
                 "Title",
                 "A few words that sum up the change, for example 'Joan found the lunch club'. "
                 + NAMES_HINT,
             ),
             FormField("site_id", "Site", "The site where the change happened.", "site"),
-            FormField(
+            _input(
                 "perspective",
                 "Whose story is this?",
                 "Who the story is about, or whose point of view it is told from.",
-                "select",
-                _choices(p.value for p in Perspective),
             ),
-            FormField(
+            _input(
                 "contact_route",
                 "How did the person come into contact?",
                 "How they first reached us or the service.",
-                "select",
-                _choices(c.value for c in ContactRoute),
             ),
-            FormField(
+            _input(
                 "story_type",
                 "Success or learning?",
                 "A learning story is just as welcome as a success: say what did not go well "
                 "and what was learned.",
                 "radios",
-                _choices(t.value for t in StoryType),
             ),
-            FormField(
+            _input(
                 "change_date",
                 "Date of the change",
                 "Roughly when the change happened; it cannot be in the future. "
                 "For example, 14 3 2026",
-                "date",
             ),
         ),
     ),
@@ -112,11 +124,10 @@ SECTIONS: tuple[FormSection, ...] = (
         "What mattered to the person",
         "Start from the person, not the service.",
         (
-            FormField(
+            _input(
                 "what_mattered",
                 "What mattered most to the person?",
                 "What did they say they wanted? Use their own words where you can. " + NAMES_HINT,
-                "textarea",
             ),
         ),
     ),
@@ -125,11 +136,10 @@ SECTIONS: tuple[FormSection, ...] = (
         "What happened",
         "Tell it in a few sentences.",
         (
-            FormField(
+            _input(
                 "what_happened",
                 "What happened?",
                 "Who did what, and when? Say who or what helped. A few sentences is enough.",
-                "textarea",
             ),
         ),
     ),
@@ -138,12 +148,11 @@ SECTIONS: tuple[FormSection, ...] = (
         "What changed",
         "The outcome: what is different now, and for whom.",
         (
-            FormField(
+            _input(
                 "what_changed",
                 "What changed?",
                 "Be specific: 'she goes to the lunch club every Tuesday' says more than 'she "
                 "is happier'. For a learning story, say what did not go well.",
-                "textarea",
             ),
         ),
     ),
@@ -152,12 +161,11 @@ SECTIONS: tuple[FormSection, ...] = (
         "Before Community Led Support",
         "How it would have gone under the old way of working.",
         (
-            FormField(
+            _input(
                 "before_cls",
                 "What would have happened before?",
                 "For example a waiting list, a long assessment, a care home placement, or "
                 "nothing at all until a crisis.",
-                "textarea",
             ),
         ),
     ),
@@ -166,11 +174,10 @@ SECTIONS: tuple[FormSection, ...] = (
         "Who or what helped",
         "The community solutions that made a difference.",
         (
-            FormField(
+            _input(
                 "community_solutions",
                 "Community solutions used",
                 "One per line, for example: walking group, befriending scheme, lunch club.",
-                "lines",
             ),
         ),
     ),
@@ -179,12 +186,11 @@ SECTIONS: tuple[FormSection, ...] = (
         "Why this change is significant",
         "Panels choose stories on this, so it matters most.",
         (
-            FormField(
+            _input(
                 "why_significant",
                 "Why is this change significant?",
                 "In the storyteller's own words: why does this change matter to them? For a "
                 "learning story, say what was learned.",
-                "textarea",
             ),
         ),
     ),
@@ -193,23 +199,24 @@ SECTIONS: tuple[FormSection, ...] = (
         "Cost of support",
         "Optional. Only if you know the weekly cost of formal support.",
         (
-            FormField(
+            _input(
                 "weekly_cost_before",
                 "Weekly cost before (£)",
                 "What formal support cost each week before the change, for example 250.",
-                "money",
             ),
-            FormField(
+            _input(
                 "weekly_cost_after",
                 "Weekly cost after (£)",
                 "What it costs each week now, for example 124.50. Enter 0 if it stopped.",
-                "money",
             ),
         ),
     ),
 )
 FIELDS: dict[str, FormField] = {field.name: field for s in SECTIONS for field in s.fields}
+# The story's fields in the order the form asks for them (the site is not one of them).
 STORY_FIELDS = tuple(name for name in FIELDS if name != "site_id")
+if sorted(STORY_FIELDS) != sorted(STORY_FIELD_NAMES):
+    raise RuntimeError("The story form must ask for every story field, and only those.")
 FIELD_LABELS: dict[str, str] = {
     **{name: field.label for name, field in FIELDS.items()},
     "consent_level": "Consent",

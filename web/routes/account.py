@@ -62,11 +62,15 @@ def change_password(
 
 @router.post("/account/tokens")
 def create_token(
-    request: Request, session: SessionDep, actor: FormActor, form: FormValues
+    request: Request, session: SessionDep, settings: SettingsDep, actor: FormActor, form: FormValues
 ) -> Response:
     try:
         raw, token = accounts.create_api_token(
-            session=session, actor=actor, name=form.get("name", ""), days=_days(form)
+            session=session,
+            settings=settings,
+            actor=actor,
+            name=form.get("name", ""),
+            days=_days(form),
         )
     except InvalidInput as exc:
         errors = problem_errors(exc.problems)

@@ -54,7 +54,10 @@ def log_in(
     except InvalidInput as exc:
         return _login_form(request, settings, email, next_path, exc.message, 401)
     new = accounts.start_session(
-        session=session, user=user, previous_token=request.cookies.get(SESSION_COOKIE)
+        session=session,
+        settings=settings,
+        user=user,
+        previous_token=request.cookies.get(SESSION_COOKIE),
     )
     response = RedirectResponse(safe_next(next_path), status_code=303)
     secure = secure_cookies(request, settings)
@@ -66,9 +69,11 @@ def log_in(
 
 
 @router.post("/logout")
-def log_out(request: Request, session: SessionDep, actor: FormActor) -> Response:
+def log_out(
+    request: Request, session: SessionDep, settings: SettingsDep, actor: FormActor
+) -> Response:
     if token := request.cookies.get(SESSION_COOKIE):
-        accounts.end_session(session=session, token=token)
+        accounts.end_session(session=session, settings=settings, token=token)
     response = RedirectResponse("/login?logged_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response

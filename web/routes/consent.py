@@ -13,12 +13,12 @@ from starlette.responses import Response
 from api.deps import SessionDep
 from storybank import accounts, stories
 from storybank.errors import Conflict
-from storybank.models import ConsentIn, Id, Story, StoryStatus
+from storybank.models import ConsentIn, Id, Story
 from storybank.units import get_site
 from web.deps import FormActor, FormValues, PageActor, WritableStory
 from web.forms.consent import CONSENT_CHOICES, consent_errors
 from web.forms.story import FIELD_LABELS
-from web.templating import label, render
+from web.templating import render
 
 router = APIRouter(include_in_schema=False)
 STALE = (
@@ -31,7 +31,7 @@ STALE = (
 def consent_change_page(
     request: Request, session: SessionDep, actor: PageActor, story: WritableStory
 ) -> Response:
-    _require_open(story)
+    stories.require_consent_changeable(story)
     values = {"consent_level": story.consent_level or "", "version": str(story.version)}
     return _consent_page(request, session, story, values)
 
@@ -45,7 +45,7 @@ def change_consent(
     story: WritableStory,
     form: FormValues,
 ) -> Response:
-    _require_open(story)
+    stories.require_consent_changeable(story)
     if errors := consent_errors(form):
         return _consent_page(request, session, story, form, errors=errors, status=422)
     try:
@@ -62,16 +62,6 @@ def change_consent(
     except (ValidationError, Conflict):  # only the hidden version can be wrong by now
         return _consent_page(request, session, story, form, message=STALE, status=409)
     return RedirectResponse(f"/stories/{story_id}?consent_changed=1", status_code=303)
-
-
-def _require_open(story: Story) -> None:
-    """A withdrawn story is no longer used, so its consent is not changed here."""
-    if story.status not in (StoryStatus.draft, StoryStatus.submitted):
-        raise Conflict(
-            f"This story is {label(story.status).lower()}, so its consent can no longer be "
-            "changed. Open the story to see it.",
-            code="wrong_status",
-        )
 
 
 def _consent_page(

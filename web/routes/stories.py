@@ -98,6 +98,7 @@ def story_page(
         else None,
         "consent_by": accounts.get_user(session=session, user_id=recorder) if recorder else None,
         "can_edit": actor.works_in(story.site_id, Role.staff),
+        "may": stories.allowed(story),
         "notices": [text for flag, text in NOTICES.items() if request.query_params.get(flag)],
         "fields": FIELDS,
     }
@@ -106,7 +107,8 @@ def story_page(
 
 @router.get("/stories/{story_id}/withdraw")
 def withdraw_page(request: Request, actor: PageActor, story: WritableStory) -> Response:
-    return render(request, "stories/withdraw.html", {"story": story, "values": {}, "errors": {}})
+    context = {"story": story, "may": stories.allowed(story), "values": {}, "errors": {}}
+    return render(request, "stories/withdraw.html", context)
 
 
 @router.post("/stories/{story_id}/withdraw")
@@ -119,7 +121,7 @@ def withdraw(
     form: FormValues,
 ) -> Response:
     page = "stories/withdraw.html"
-    context = {"story": story, "values": form, "errors": {}}
+    context = {"story": story, "may": stories.allowed(story), "values": form, "errors": {}}
     try:
         data = VersionIn.model_validate(
             {"version": form.get("version"), "reason": form.get("reason", "")}

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.responses import Response
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from storybank import stories
 from storybank import units as sites_service
 from storybank.access import Actor
@@ -21,7 +21,6 @@ from storybank.models import (
     Id,
     Story,
     StoryCreate,
-    StoryStatus,
     StoryUpdate,
     SubmitIn,
     Unit,
@@ -47,7 +46,7 @@ from web.forms.story import (
     read_story,
     story_values,
 )
-from web.templating import label, render
+from web.templating import render
 
 router = APIRouter(include_in_schema=False)
 FIELD_ORDER = list(FIELDS)
@@ -114,7 +113,7 @@ def save_story(
 def consent_page(
     request: Request, session: SessionDep, actor: PageActor, story: WritableStory
 ) -> Response:
-    _require_draft(story, "submitted")
+    stories.require_submittable(story)
     values = {"consent_level": story.consent_level or "", "version": str(story.version)}
     return _consent_form(request, session, story, values)
 
@@ -142,10 +141,10 @@ def submit_story(
 
 @router.get("/stories/resume/{token}")
 def resume_story_form(
-    request: Request, token: str, session: SessionDep, actor: PageActor
+    request: Request, token: str, session: SessionDep, settings: SettingsDep, actor: PageActor
 ) -> Response:
     """The form posted when the session had ended, shown again as typed (not saved yet)."""
-    held = held_forms.held_form(session=session, actor=actor, token=token)
+    held = held_forms.held_form(session=session, settings=settings, actor=actor, token=token)
     response = _held_form_page(request, session, actor, held)
     held_forms.forget_held_form(session=session, held=held)
     return response
@@ -158,7 +157,7 @@ def _held_form_page(request: Request, session: Session, actor: Actor, held: Held
         return _story_form(request, sites=sites, values=values, notice=notice)
     story = writable_story(readable_story(held.story_id, session, actor), actor)
     if held.target.endswith("/submit"):
-        _require_draft(story, "submitted")
+        stories.require_submittable(story)
         return _consent_form(request, session, story, values, notice=notice)
     if not_editable := _not_editable(request, story):
         return not_editable
@@ -179,16 +178,6 @@ def _site(session: Session, story: Story) -> Unit:
     return get_site(session=session, site_id=story.site_id)
 
 
-def _require_draft(story: Story, verb: str) -> None:
-    """Only drafts have a form; say so plainly rather than show one that cannot be saved."""
-    if story.status != StoryStatus.draft:
-        status = label(story.status).lower()
-        raise Conflict(
-            f"This story is {status}, so it can no longer be {verb}. Open the story to see it.",
-            code="wrong_status",
-        )
-
-
 def _not_editable(request: Request, story: Story) -> Response | None:
     """The 'cannot be edited' page for a story that is no longer a draft; None for a draft."""
     try:
@@ -199,7 +188,7 @@ def _not_editable(request: Request, story: Story) -> Response | None:
 
 
 def _not_editable_page(request: Request, story: Story, exc: Conflict) -> Response:
-    context = {"story": story, "message": exc.message}
+    context = {"story": story, "message": exc.message, "may": stories.allowed(story)}
     return render(request, "stories/not_editable.html", context, exc.status)
 
 
