@@ -29,10 +29,10 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.app import create_app  # noqa: E402
-from bench.cases import Bank, Case, build_bank, cases  # noqa: E402
-from storybank.config import Settings  # noqa: E402
-from storybank.db import make_engine  # noqa: E402
+from api.app import create_app
+from bench.cases import Bank, Case, build_bank, cases
+from storybank.config import Settings
+from storybank.db import make_engine
 
 
 @dataclass
@@ -167,6 +167,10 @@ def bench(engine: Engine, workdir: Path, stories: int, runs: int) -> tuple[Bank,
         return bank, measure(bank, client, runs)
 
 
+def _title(database: str, stories: int, bank: Bank) -> str:
+    return f"{database}, {stories:,} stories (generated in {bank.seconds:.0f} s)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the bench on SQLite, and on PostgreSQL when a server URL is given."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -180,11 +184,11 @@ def main(argv: list[str] | None = None) -> None:
         if args.only != "postgres":
             with sqlite_engine(workdir) as engine:
                 bank, timings = bench(engine, workdir, args.stories, args.runs)
-                print_table(f"SQLite, {args.stories:,} stories (built in {bank.seconds:.0f} s)", timings)
+                print_table(_title("SQLite", args.stories, bank), timings)
         if args.postgres_url and args.only != "sqlite":
             with postgres_engine(args.postgres_url) as engine:
                 bank, timings = bench(engine, workdir, args.stories, args.runs)
-                print_table(f"PostgreSQL, {args.stories:,} stories (built in {bank.seconds:.0f} s)", timings)
+                print_table(_title("PostgreSQL", args.stories, bank), timings)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -8,6 +8,7 @@ from storybank.stories.deidentifying import (
 )
 from storybank.stories.finding import (
     StoryFilters,
+    StoryList,
     as_shown,
     confirmed_codes,
     deidentified_confirmed,
@@ -33,6 +34,7 @@ __all__ = [
     "STALE_MESSAGE",
     "Story",
     "StoryFilters",
+    "StoryList",
     "as_shown",
     "confirmed_codes",
     "create_draft",
