@@ -178,9 +178,11 @@ def _list_sql(
     columns = columns or "s.*, "
     count_sql = text(f"SELECT count(*) FROM stories s WHERE {condition}")
     page_sql = text(
-        f"SELECT {columns}u.name AS site_name, a.display_name AS author_name FROM stories s "
+        f"SELECT {columns}u.name AS site_name, a.display_name AS author_name FROM "
+        f"(SELECT * FROM stories s WHERE {condition} {paging}ORDER BY {order} "
+        f"LIMIT {PAGE} OFFSET {offset}) s "
         f"JOIN units u ON u.id = s.site_id JOIN users a ON a.id = s.author_id {text_join}"
-        f"WHERE {condition} {paging}ORDER BY {order} LIMIT {PAGE} OFFSET {offset}"
+        f"ORDER BY {order}"
     )
 
     def run(connection: Connection) -> tuple[int, list[int]]:
