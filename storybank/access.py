@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true
 from sqlmodel import Session, col, select
 
 from storybank.errors import Forbidden
@@ -138,10 +138,12 @@ def load_actor(*, session: Session, user: User) -> Actor:
 
 def confirmed_deidentified() -> ColumnElement[bool]:
     """A SQL condition: the story has a confirmed de-identified version."""
-    confirmed = select(StoryDeidentified.story_id).where(
-        col(StoryDeidentified.confirmed_at).is_not(None)
+    # A correlated EXISTS, not `id IN (SELECT ...)`: the planner can then walk the list's
+    # index in order and check each story, instead of starting from every version.
+    return exists().where(
+        col(StoryDeidentified.story_id) == col(Story.id),
+        col(StoryDeidentified.confirmed_at).is_not(None),
     )
-    return col(Story.id).in_(confirmed)
 
 
 def readable_stories(actor: Actor) -> ColumnElement[bool]:

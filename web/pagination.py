@@ -26,6 +26,8 @@ class Pagination:
     shown: int
     query: PagedQuery
     page_size: int
+    # The next page by cursor, for lists that seek to deep pages instead of counting.
+    cursor_link: str | None = None
 
     @property
     def first(self) -> int:
@@ -47,4 +49,6 @@ class Pagination:
     @property
     def next_link(self) -> str | None:
         more = self.query.offset + self.page_size < self.total
-        return self.query.link(self.query.page_number + 1) if more else None
+        if not more:
+            return None
+        return self.cursor_link or self.query.link(self.query.page_number + 1)

@@ -40,12 +40,18 @@ def list_stories(
     filters: StoryFiltersDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 25,
+    after: Annotated[
+        str | None,
+        Query(max_length=500, description="The `next` cursor of the previous page."),
+    ] = None,
 ) -> StoryPage:
-    total, found = stories.list_stories(
-        session=session, actor=actor, filters=filters, offset=offset, limit=limit
+    found = stories.list_stories(
+        session=session, actor=actor, filters=filters, offset=offset, limit=limit, after=after
     )
-    items = stories.to_public(session=session, actor=actor, stories=found)
-    return StoryPage(total=total, offset=offset, limit=limit, items=items)
+    items = stories.to_public(session=session, actor=actor, stories=found.stories)
+    return StoryPage(
+        total=found.total, offset=offset, limit=limit, items=items, next=found.next_after
+    )
 
 
 @router.get("/{story_id}", summary="Read one story")

@@ -88,7 +88,14 @@ def _ensure_first_admin(session: Session) -> None:
 
 
 @app.command()
-def demo(if_empty: Annotated[bool, typer.Option(help="Skip if any story exists.")] = False) -> None:
+def demo(
+    if_empty: Annotated[bool, typer.Option(help="Skip if any story exists.")] = False,
+    scale: Annotated[
+        int | None,
+        typer.Option(min=1, max=10_000_000, help="Also generate N synthetic stories in bulk."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --scale (same seed, same stories).")] = 0,
+) -> None:
     """Load the fictional demo sites, accounts and stories with their codings."""
     from storybank.demo import DEMO_PASSWORD, demo_stories, has_stories, load_demo
 
@@ -96,6 +103,9 @@ def demo(if_empty: Annotated[bool, typer.Option(help="Skip if any story exists."
     with Session(engine, expire_on_commit=False) as session:
         if if_empty and has_stories(session):
             console.print("The bank already holds stories; demo data not loaded.")
+            return
+        if scale is not None:
+            _generate_scale(session, scale, seed)
             return
         with Progress(console=console) as progress:
             task = progress.add_task("Loading demo stories", total=len(demo_stories()))
@@ -107,6 +117,20 @@ def demo(if_empty: Annotated[bool, typer.Option(help="Skip if any story exists."
     console.print(
         f"Demo sign-ins (password [bold]{DEMO_PASSWORD}[/bold]): admin@, staff@, "
         "reviewer@, panel@, facilitator@, evaluator@demo.storybank.local"
+    )
+
+
+def _generate_scale(session: Session, count: int, seed: int) -> None:
+    from storybank.demo_scale import generate_stories
+
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"Generating {count:,} stories", total=count)
+        result = generate_stories(
+            session=session, count=count, seed=seed, progress=lambda n: progress.advance(task, n)
+        )
+    console.print(
+        f"Generated {result.stories:,} stories, {result.codings:,} codings and "
+        f"{result.deidentified:,} de-identified versions in {result.seconds:.1f} s."
     )
 
 

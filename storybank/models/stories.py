@@ -11,7 +11,7 @@ from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 from pydantic import Field as Check
-from sqlalchemy import JSON, Column, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from storybank.models.base import Id, Int64, UTCDateTime, utcnow
@@ -182,6 +182,33 @@ Solution = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Money = Annotated[Decimal, Check(ge=0, le=100_000, max_digits=8, decimal_places=2)]
 
 
+# The story list reads only stories that are not erased, in one of its sorts: partial
+# indexes on (sort column, id) over those stories serve each sort (both directions) and
+# the deep pages a cursor seeks to; (site_id, updated_at, id) and (status, updated_at, id)
+# serve a site's or a status's stories newest first. Each ends with erased_at (always
+# empty there) so that SQLite can count the matching stories from the index alone
+# instead of reading every row of the table.
+LIVE_STORIES = text("erased_at IS NULL")
+LIST_INDEXES = {
+    "ix_stories_live_updated": ("updated_at", "id", "erased_at"),
+    "ix_stories_live_created": ("created_at", "id", "erased_at"),
+    "ix_stories_live_change_date": ("change_date", "id", "erased_at"),
+    "ix_stories_live_title": ("title", "id", "erased_at"),
+    "ix_stories_live_site_updated": ("site_id", "updated_at", "id", "erased_at"),
+    "ix_stories_live_status_updated": ("status", "updated_at", "id", "erased_at"),
+    # What an evaluator's list filters on: submitted, shareable consent, their sites.
+    "ix_stories_live_shared": ("status", "consent_level", "site_id", "erased_at"),
+}
+
+
+def list_indexes() -> tuple[Index, ...]:
+    """The story list's partial indexes, as the table declares them."""
+    return tuple(
+        Index(name, *columns, sqlite_where=LIVE_STORIES, postgresql_where=LIVE_STORIES)
+        for name, columns in LIST_INDEXES.items()
+    )
+
+
 def new_reference() -> str:
     """A fresh story reference: a random UUID as 36 characters."""
     return str(uuid4())
@@ -191,6 +218,7 @@ class Story(SQLModel, table=True):
     """A change story: what changed, for whom, who helped and why it matters."""
 
     __tablename__ = "stories"
+    __table_args__ = list_indexes()
     id: int | None = Field(default=None, primary_key=True)
     # A stable reference that register exports carry, so a re-import finds the same story.
     reference: str = Field(
@@ -350,3 +378,8 @@ class StoryPage(BaseModel):
     offset: int
     limit: int
     items: list[StoryPublic]
+    next: str | None = Check(
+        default=None,
+        description="A cursor for the next page (send it as `after`, with the same filters "
+        "and sort); null on the last page. Deep pages are quicker by cursor than by offset.",
+    )

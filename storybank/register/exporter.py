@@ -59,9 +59,9 @@ def export_register(
 def _page_rows(
     session: Session, actor: Actor, filters: StoryFilters, offset: int, limit: int
 ) -> list[Row]:
-    _, stories = list_stories(
+    stories = list_stories(
         session=session, actor=actor, filters=filters, offset=offset, limit=limit
-    )
+    ).stories
     shown = as_shown(session=session, actor=actor, stories=stories)
     return list(_register_rows(session, actor, shown))
 

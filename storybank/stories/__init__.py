@@ -8,6 +8,7 @@ from storybank.stories.deidentifying import (
 )
 from storybank.stories.finding import (
     StoryFilters,
+    StoryList,
     as_shown,
     confirmed_codes,
     deidentified_confirmed,
@@ -45,6 +46,7 @@ __all__ = [
     "Allowed",
     "Story",
     "StoryFilters",
+    "StoryList",
     "allowed",
     "as_shown",
     "confirmed_codes",

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storybank.access import SITE_ROLES, Actor, can_read_story, readable_stories, reads_original
-from storybank.errors import NotFound
+from storybank.errors import FieldProblem, InvalidInput, NotFound
 from storybank.models import (
     LABELS,
     PERSONAL_FIELDS,
@@ -26,19 +25,18 @@ from storybank.models import (
     Unit,
     User,
 )
+from storybank.stories.cursors import (
+    BOTH_PAGINGS,
+    DEFAULT_SORT,
+    SORTS,
+    make_cursor,
+    order_by,
+    read_cursor,
+    seek_condition,
+)
 
 # The text fields a search looks in: the title and every long text.
 SEARCHABLE = tuple(field.name for field in STORY_FIELDS if field.is_text)
-
-
-SORTS: dict[str, Any] = {
-    "-updated_at": col(Story.updated_at).desc(),
-    "-created_at": col(Story.created_at).desc(),
-    "created_at": col(Story.created_at).asc(),
-    "-change_date": col(Story.change_date).desc(),
-    "change_date": col(Story.change_date).asc(),
-    "title": col(Story.title).asc(),
-}
 
 
 @dataclass
@@ -54,7 +52,7 @@ class StoryFilters:
     date_to: date | None = None
     q: str | None = None
     author_id: int | None = None
-    sort: str = "-updated_at"
+    sort: str = DEFAULT_SORT
 
 
 def get_story(*, session: Session, actor: Actor, story_id: int) -> Story:
@@ -78,25 +76,55 @@ def deidentified_confirmed(*, session: Session, story_id: int) -> bool:
     return found is not None and found.confirmed_at is not None
 
 
+@dataclass
+class StoryList:
+    """One page of a story list: the total that matched, the stories, and the cursor of
+    the page after this one (None on the last page)."""
+
+    total: int
+    stories: list[Story]
+    next_after: str | None = None
+
+
 def list_stories(
-    *, session: Session, actor: Actor, filters: StoryFilters, offset: int = 0, limit: int = 25
-) -> tuple[int, list[Story]]:
-    """Stories the actor may read, filtered and sorted, with the total that matched."""
-    query = select(Story).where(readable_stories(actor), col(Story.erased_at).is_(None))
+    *,
+    session: Session,
+    actor: Actor,
+    filters: StoryFilters,
+    offset: int = 0,
+    limit: int = 25,
+    after: str | None = None,
+) -> StoryList:
+    """Stories the actor may read, filtered and sorted, with the exact total that matched;
+    a page starts at `offset` or, for deep pages, just after the `after` cursor."""
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    conditions = _list_conditions(actor, filters)
+    total = session.exec(select(func.count()).select_from(Story).where(*conditions)).one()
+    query = select(Story).where(*conditions).order_by(*order_by(sort)).limit(limit + 1)
+    if after is not None:
+        if offset:
+            raise InvalidInput(BOTH_PAGINGS, problems=[FieldProblem("after", BOTH_PAGINGS)])
+        query = query.where(seek_condition(sort, read_cursor(after, sort)))
+    rows = list(session.exec(query.offset(offset)).all())
+    more = len(rows) > limit
+    last = rows[limit - 1] if more else None
+    return StoryList(total, rows[:limit], make_cursor(sort, last) if last else None)
+
+
+def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a story list: visible, not erased, and every filter."""
+    conditions = [readable_stories(actor), col(Story.erased_at).is_(None)]
     for name in ("site_id", "status", "perspective", "contact_route", "story_type", "author_id"):
         value = getattr(filters, name)
         if value is not None:
-            query = query.where(getattr(Story, name) == value)
+            conditions.append(getattr(Story, name) == value)
     if filters.date_from:
-        query = query.where(col(Story.change_date) >= filters.date_from)
+        conditions.append(col(Story.change_date) >= filters.date_from)
     if filters.date_to:
-        query = query.where(col(Story.change_date) <= filters.date_to)
+        conditions.append(col(Story.change_date) <= filters.date_to)
     for term in (filters.q or "").split()[:10]:
-        query = query.where(_matches(actor, term))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    order = SORTS.get(filters.sort, SORTS["-updated_at"])
-    rows = session.exec(query.order_by(order, col(Story.id).desc()).offset(offset).limit(limit))
-    return total, list(rows.all())
+        conditions.append(_matches(actor, term))
+    return conditions
 
 
 def _matches(actor: Actor, term: str) -> ColumnElement[bool]:

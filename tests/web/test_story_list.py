@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from tests.builders import make_story, make_user
 from tests.web.pages import log_in, text_of
+from web.forms import story_filters
 from web.forms.story_filters import StoryListQuery
 
 TITLE = re.compile(r'class="story-card__title"><a href="/stories/\d+">([^<]*)</a>')
@@ -228,3 +229,29 @@ def test_an_impossible_date_filter_asks_for_a_real_date(client, session, somerse
     page = client.get("/stories?date_from_day=31&date_from_month=2&date_from_year=2026")
     assert page.status_code == 422
     assert "Changed on or after: Enter a real date" in text_of(page)
+
+
+def test_deep_pages_link_to_the_next_by_cursor_and_show_the_right_stories(
+    client, session, somerset, staff, csrf, monkeypatch
+):
+    monkeypatch.setattr(story_filters, "CURSOR_FROM_PAGE", 2)
+    for n in range(60):
+        make_story(session, site=somerset, author=staff, title=f"Hub story {n:02d}")
+    first = client.get("/stories?sort=title")
+    assert 'href="/stories?sort=title&amp;page=2" rel="next"' in first.text
+    second = client.get("/stories?sort=title&page=2")
+    link = re.search(r'href="([^"]*)" rel="next"', second.text)
+    assert link and "after=" in link.group(1) and "page=3" in link.group(1)
+    third = client.get(html.unescape(link.group(1)))
+    assert third.status_code == 200
+    assert "Showing 51–60 of 60 stories" in text_of(third)  # noqa: RUF001
+    assert _titles(third) == [f"Hub story {n}" for n in range(50, 60)]
+    assert 'href="/stories?sort=title&amp;page=2" rel="prev"' in third.text
+    assert 'rel="next"' not in third.text
+
+
+def test_a_mangled_cursor_in_the_address_is_a_clear_422(client, session, somerset, staff, csrf):
+    make_story(session, site=somerset, author=staff)
+    page = client.get("/stories?page=7&after=mangled")
+    assert page.status_code == 422
+    assert "not a cursor from this story list" in text_of(page)

@@ -61,14 +61,24 @@ def story_list(
     actor: PageActor,
     query: Annotated[StoryListQuery, Query()],
 ) -> Response:
-    total, found = stories.list_stories(
-        session=session, actor=actor, filters=query.filters(), offset=query.offset
+    found = stories.list_stories(
+        session=session,
+        actor=actor,
+        filters=query.filters(),
+        offset=0 if query.after else query.offset,
+        after=query.after,
     )
     problems = query.date_problems
     context = {
         "query": query,
-        "stories": stories.to_public(session=session, actor=actor, stories=found),
-        "pages": Pagination(total=total, shown=len(found), query=query, page_size=PAGE_SIZE),
+        "stories": stories.to_public(session=session, actor=actor, stories=found.stories),
+        "pages": Pagination(
+            total=found.total,
+            shown=len(found.stories),
+            query=query,
+            page_size=PAGE_SIZE,
+            cursor_link=query.cursor_link(found.next_after),
+        ),
         "sites": visible_sites(session, actor),
         "choices": FILTER_CHOICES,
         "errors": {name: problem.message for name, problem in problems.items()},
