@@ -1,6 +1,17 @@
 """Every JSON router, in the order they appear in the API docs."""
 
-from api.routes import account, audit, codebook, privacy, register, sites, stories, users
+from api.routes import (
+    account,
+    audit,
+    codebook,
+    msc,
+    msc_rounds,
+    privacy,
+    register,
+    sites,
+    stories,
+    users,
+)
 
 ROUTERS = [
     stories.router,
@@ -11,4 +22,6 @@ ROUTERS = [
     audit.router,
     privacy.router,
     register.router,
+    msc.router,
+    msc_rounds.router,
 ]
