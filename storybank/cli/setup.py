@@ -21,9 +21,9 @@ from storybank.cli.base import (
 )
 from storybank.cli.base import engine as open_engine
 from storybank.codebook import load_codebook
-from storybank.msc.domains import ensure_open_domain
 from storybank.config import get_settings
 from storybank.models import Grant, Role, require_id
+from storybank.msc.domains import ensure_open_domain
 from storybank.units import ensure_root
 
 

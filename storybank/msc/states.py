@@ -167,10 +167,10 @@ def _to_deciding(session: Session, actor: Actor, rnd: SelectionRound) -> list[st
     )
     for domain_id in sorted(voted_in_pass(session, rnd, rnd.current_pass)):
         if domain_id not in voted:
-            name = session.get(MscDomain, domain_id)
+            domain = session.get(MscDomain, domain_id)
             raise Conflict(
                 f"Voting cannot close: nobody has voted in the domain "
-                f"{name.name if name else domain_id!r} yet.",
+                f'"{domain.name if domain else domain_id}" yet.',
                 code="refused_transition",
             )
     return []
@@ -179,7 +179,7 @@ def _to_deciding(session: Session, actor: Actor, rnd: SelectionRound) -> list[st
 def _to_closed(session: Session, actor: Actor, rnd: SelectionRound) -> list[str]:
     if missing := missing_decisions(session, rnd):
         raise Conflict(
-            f"The round cannot close: the domain {missing[0].name!r} has no decision (a "
+            f'The round cannot close: the domain "{missing[0].name}" has no decision (a '
             "selected story, or none selected, with the panel's reasons).",
             code="refused_transition",
         )
