@@ -132,6 +132,9 @@ def test_paper_ballots_count_and_a_tie_needs_its_resolution(client, session):
     results = client.get(f"/api/v1/msc/rounds/{rid}/results", headers=h).json()
     tally = results["domains"][0]["tally"]
     assert tally["points"] == {str(a1): 1.0, str(a2): 1.0} and tally["top"] == [a1, a2]
+    # An open round shows each ballot with its voter (an unnamed paper ballot has none).
+    shown = {(b["voter"], b["content"]["choice"]) for b in results["domains"][0]["ballots"]}
+    assert shown == {("Morwenna Quill", a1), (None, a2)}
     untied = decide(client, h, rid, tree.domain_id, a1)
     assert untied.status_code == 422
     assert untied.json()["error"]["problems"][0]["field"] == "tie_resolution"
