@@ -298,9 +298,7 @@ POLICY: dict[tuple[str, str], Rule] = {
             "facilitator_id": w.facilitator_id,
         },
     ),
-    ("GET", "/api/v1/msc/rounds/{round_id}"): Rule(
-        ROUND_READERS | {"staff"}, path_params=_round
-    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}"): Rule(ROUND_READERS | {"staff"}, path_params=_round),
     ("PATCH", "/api/v1/msc/rounds/{round_id}"): Rule(
         RUNNERS, path_params=_round, body=lambda w: {"version": 1, "name": "Renamed"}
     ),
