@@ -30,6 +30,7 @@ from storybank.models import (
     SITE_LEVEL,
     MscDomain,
     ReportingPeriod,
+    RoundCandidate,
     RoundDomain,
     RoundMember,
     RoundPass,
@@ -197,6 +198,15 @@ def _set_domains(session: Session, round_id: int, domains: list[MscDomain]) -> N
     for row in existing:
         if row.domain_id not in wanted:
             session.delete(row)
+    # Candidates placed in a domain taken out of play wait for a domain again.
+    session.execute(
+        update(RoundCandidate)
+        .where(
+            col(RoundCandidate.round_id) == round_id, col(RoundCandidate.domain_id).not_in(wanted)
+        )
+        .values(domain_id=None)
+        .execution_options(synchronize_session=False)
+    )
     for domain_id in wanted - {row.domain_id for row in existing}:
         session.add(RoundDomain(round_id=round_id, domain_id=domain_id))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.api.msc_tree import (
     build_tree,
+    confirm_all,
     decide,
     move,
     new_round,
@@ -170,3 +171,21 @@ def test_stories_selected_above_site_level_are_verified(client, session):
     assert [(v["story_id"], v["status"]) for v in listed] == [(b1, "needs_correction")]
     trail = client.get("/api/v1/msc/my-stories", headers=tree.headers["staff_brook"]).json()
     assert trail[0]["verifications"] == ["needs_correction"]
+
+
+def test_taking_a_domain_out_of_play_unplaces_its_candidates(client, session):
+    tree = build_tree(session, client)
+    h = tree.headers["fac_ashby"]
+    rid = new_round(client, tree, tree.ashby, "fac_ashby", members=("m1",))["id"]
+    assert move(client, h, rid, "reading").status_code == 200
+    confirm_all(client, h, rid, tree.domain_id)
+    version = client.get(f"/api/v1/msc/rounds/{rid}", headers=h).json()["version"]
+    changed = client.patch(
+        f"/api/v1/msc/rounds/{rid}", headers=h, json={"version": version, "domain_ids": []}
+    )
+    assert changed.status_code == 200, changed.text
+    assert [d["is_open"] for d in changed.json()["domains"]] == [True]
+    pack = client.get(f"/api/v1/msc/rounds/{rid}/candidates", headers=h).json()
+    assert {e["domain_id"] for e in pack} == {None}
+    refused = move(client, h, rid, "voting")
+    assert refused.status_code == 409 and "no confirmed domain" in refused.text
