@@ -103,6 +103,8 @@ def reach(*, session: Session, actor: Actor, round_id: int) -> RoundReach:
     unit = get_unit(session=session, unit_id=found.unit_id)
     runner = may_run_round(actor, unit.id or 0)
     member = member_row(session, round_id, actor.id)
+    if member is not None and member.is_guest and found.state == RoundState.closed:
+        member = None  # a guest's reach ends with the round, even if the account came back
     outline = runner or member is not None
     if not outline:
         outline = may_see_round_outline(actor, sites_below(session, unit.id or 0))

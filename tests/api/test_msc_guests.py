@@ -3,7 +3,9 @@ round closes."""
 
 from __future__ import annotations
 
+from storybank.models import User
 from tests.api.msc_tree import build_tree, confirm_all, decide, move, new_round
+from tests.builders import token_headers
 
 
 def _guest(client, tree, rid, h):
@@ -106,3 +108,30 @@ def test_wrong_guest_codes_are_throttled(client, session):
         assert client.post("/api/v1/msc/guest-sessions", json={"code": "NOPE"}).status_code == 401
     blocked = client.post("/api/v1/msc/guest-sessions", json={"code": "NOPE"})
     assert blocked.status_code == 429
+
+
+def test_a_guest_account_brought_back_after_the_round_closed_reaches_nothing(client, session):
+    tree = build_tree(session, client)
+    h = tree.headers["fac_ashby"]
+    rid = new_round(client, tree, tree.ashby, "fac_ashby", members=("m1",))["id"]
+    guest = _guest(client, tree, rid, h)
+    assert move(client, h, rid, "reading").status_code == 200
+    confirm_all(client, h, rid, tree.domain_id)
+    assert move(client, h, rid, "voting").status_code == 200
+    client.put(
+        f"/api/v1/msc/rounds/{rid}/ballots/{tree.domain_id}",
+        headers=tree.headers["m1"],
+        json={"choice": tree.stories["a1"].id},
+    )
+    assert move(client, h, rid, "deciding").status_code == 200
+    assert decide(client, h, rid, tree.domain_id, None).status_code == 200
+    assert move(client, h, rid, "closed").status_code == 200
+    back = client.patch(
+        f"/api/v1/users/{guest['user_id']}", headers=tree.headers["admin"], json={"is_active": True}
+    )
+    assert back.status_code == 200, back.text
+    user = session.get(User, guest["user_id"])
+    session.refresh(user)
+    headers = token_headers(session, user)
+    assert client.get(f"/api/v1/msc/rounds/{rid}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/msc/rounds/{rid}/candidates", headers=headers).status_code == 404
