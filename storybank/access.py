@@ -212,3 +212,40 @@ def require_role(actor: Actor, *roles: str) -> None:
     if not actor.has_role(*roles):
         needed = " or ".join(roles)
         raise Forbidden(f"This needs the {needed} role.")
+
+
+# --- Most Significant Change rounds (storybank/msc) ---
+# Membership of a round is per round (a row in msc_round_members, checked by the msc
+# services); these are the grant-based rules around it.
+
+
+def may_run_round(actor: Actor, unit_id: int) -> bool:
+    """Whether the actor may set up and run MSC rounds at this unit: a facilitator grant
+    covering the unit, or admin."""
+    return actor.covers_unit(unit_id, Role.facilitator)
+
+
+def may_suggest_domain(actor: Actor, site_id: int) -> bool:
+    """Whether the actor may suggest the domain of a candidate story of this site: its
+    staff and reviewers (and facilitators covering it)."""
+    return actor.works_in(site_id, Role.staff, Role.reviewer, Role.facilitator)
+
+
+def may_verify(actor: Actor, round_unit_id: int, site_id: int) -> bool:
+    """Whether the actor may record a verification of a story selected by a round: a
+    facilitator covering the round's unit or an evaluator covering the story's site."""
+    return may_run_round(actor, round_unit_id) or actor.works_in(site_id, Role.evaluator)
+
+
+def may_see_round_outline(actor: Actor, site_ids: Iterable[int]) -> bool:
+    """Whether staff or reviewers see a round's outline (not its candidates) because it
+    covers a site they work in, so they can suggest domains for their stories."""
+    return any(actor.works_in(site_id, Role.staff, Role.reviewer) for site_id in site_ids)
+
+
+def require_round_runner(actor: Actor, unit_id: int) -> None:
+    """Raise Forbidden unless the actor may run rounds at this unit."""
+    if not may_run_round(actor, unit_id):
+        raise Forbidden(
+            "Only a facilitator whose grant covers the round's unit (or an admin) can do this."
+        )

@@ -17,6 +17,7 @@ from starlette.routing import Mount
 
 from storybank.accounts import create_api_token, grant_role
 from tests.builders import KEYED, actor_for, make_site, make_story, make_user, token_headers
+from tests.msc_builders import add_policy_round
 
 ANON = "anonymous"
 ROLES = ["staff", "reviewer", "panel_member", "facilitator", "evaluator", "admin"]
@@ -28,6 +29,12 @@ WRITERS = {"staff", "admin"}
 # one of those grants).
 DEIDENTIFIERS = {"staff", "reviewer"}
 ADMIN = {"admin"}
+# MSC: facilitators covering the round's unit (and admins) run it (the reviewer too: it holds
+# a spare facilitator grant here); the panel member sits on it; staff and reviewers of its
+# site see its outline and suggest domains.
+RUNNERS = {"facilitator", "admin", "reviewer"}
+PANEL = {"panel_member"}
+ROUND_READERS = RUNNERS | PANEL
 
 
 @dataclass
@@ -40,6 +47,14 @@ class World:
     user_id: int
     token_id: int
     erasable_id: int
+    # An MSC round at the site, voting: the facilitator runs it, the panel member sits on it.
+    round_id: int = 0
+    domain_id: int = 0
+    period_id: int = 0
+    candidate_id: int = 0
+    feedback_id: int = 0
+    facilitator_id: int = 0
+    newcomer_id: int = 0
 
 
 @dataclass
@@ -56,6 +71,17 @@ def _story(w: World) -> dict[str, Any]:
 
 def _draft(w: World) -> dict[str, Any]:
     return {"story_id": w.draft_id}
+
+
+def _round(w: World) -> dict[str, Any]:
+    return {"round_id": w.round_id}
+
+
+def _round_domain(w: World) -> dict[str, Any]:
+    return {"round_id": w.round_id, "domain_id": w.domain_id}
+
+
+REASONS = "The panel chose it because the change lasted and the person said why it mattered."
 
 
 POLICY: dict[tuple[str, str], Rule] = {
@@ -247,6 +273,90 @@ POLICY: dict[tuple[str, str], Rule] = {
             "ballots": [{"count": 2, "choice": "A"}],
         },
     ),
+    # MSC. Bodies are valid, so refusals come from the rules, not from validation; a runner
+    # often gets 409 (the policy round is voting), which counts as allowed.
+    ("GET", "/api/v1/msc/domains"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/msc/domains"): Rule(ADMIN, body=lambda w: {"name": "Policy domain"}),
+    ("PATCH", "/api/v1/msc/domains/{domain_id}"): Rule(
+        ADMIN,
+        path_params=lambda w: {"domain_id": w.domain_id},
+        body=lambda w: {"description": "Edited"},
+    ),
+    ("GET", "/api/v1/msc/periods"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/msc/periods"): Rule(
+        ADMIN,
+        body=lambda w: {"name": "2026 Q2", "opens_on": "2026-04-01", "closes_on": "2026-06-30"},
+    ),
+    ("POST", "/api/v1/msc/periods/{period_id}/close"): Rule(
+        ADMIN, path_params=lambda w: {"period_id": w.period_id}
+    ),
+    # A wrong guest code is refused (401) for everyone, like a wrong password.
+    ("POST", "/api/v1/msc/guest-sessions"): Rule(set(), body=lambda w: {"code": "WRONG-CODE"}),
+    ("GET", "/api/v1/msc/my-stories"): Rule(SIGNED_IN),
+    # The feedback is on the staff member's story: only its author marks it read.
+    ("POST", "/api/v1/msc/my-stories/{feedback_id}/read"): Rule(
+        {"staff"}, path_params=lambda w: {"feedback_id": w.feedback_id}
+    ),
+    ("GET", "/api/v1/msc/rounds"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/msc/rounds"): Rule(
+        RUNNERS,
+        body=lambda w: {
+            "name": "Another round",
+            "unit_id": w.site_id,
+            "period_id": w.period_id,
+            "facilitator_id": w.facilitator_id,
+        },
+    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}"): Rule(ROUND_READERS | {"staff"}, path_params=_round),
+    ("PATCH", "/api/v1/msc/rounds/{round_id}"): Rule(
+        RUNNERS, path_params=_round, body=lambda w: {"version": 1, "name": "Renamed"}
+    ),
+    ("POST", "/api/v1/msc/rounds/{round_id}/transition"): Rule(
+        RUNNERS, path_params=_round, body=lambda w: {"to": "closed", "version": 1}
+    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}/members"): Rule(ROUND_READERS, path_params=_round),
+    ("POST", "/api/v1/msc/rounds/{round_id}/members"): Rule(
+        RUNNERS, path_params=_round, body=lambda w: {"user_id": w.newcomer_id}
+    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}/candidates"): Rule(ROUND_READERS, path_params=_round),
+    ("POST", "/api/v1/msc/rounds/{round_id}/candidates"): Rule(
+        RUNNERS | {"staff"},
+        path_params=_round,
+        body=lambda w: {"story_id": w.story_id, "domain_id": w.domain_id},
+    ),
+    ("PUT", "/api/v1/msc/rounds/{round_id}/candidates/{candidate_id}"): Rule(
+        RUNNERS,
+        path_params=lambda w: {"round_id": w.round_id, "candidate_id": w.candidate_id},
+        body=lambda w: {"domain_id": w.domain_id},
+    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}/ballots"): Rule(PANEL, path_params=_round),
+    ("PUT", "/api/v1/msc/rounds/{round_id}/ballots/{domain_id}"): Rule(
+        PANEL, path_params=_round_domain, body=lambda w: {"choice": w.story_id}
+    ),
+    ("POST", "/api/v1/msc/rounds/{round_id}/ballots"): Rule(
+        RUNNERS,
+        path_params=_round,
+        body=lambda w: {"domain_id": w.domain_id, "choice": w.story_id, "count": 2},
+    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}/voters"): Rule(RUNNERS, path_params=_round),
+    ("POST", "/api/v1/msc/rounds/{round_id}/passes"): Rule(
+        RUNNERS,
+        path_params=_round,
+        body=lambda w: {"version": 1, "shortlist": {str(w.domain_id): [w.story_id]}},
+    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}/results"): Rule(ROUND_READERS, path_params=_round),
+    ("GET", "/api/v1/msc/rounds/{round_id}/decisions"): Rule(ROUND_READERS, path_params=_round),
+    ("PUT", "/api/v1/msc/rounds/{round_id}/decisions/{domain_id}"): Rule(
+        RUNNERS,
+        path_params=_round_domain,
+        body=lambda w: {"story_id": w.story_id, "reasons": REASONS, "criteria": [{"name": "x"}]},
+    ),
+    ("GET", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(ROUND_READERS, path_params=_round),
+    ("POST", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(
+        RUNNERS | {"evaluator"},
+        path_params=_round,
+        body=lambda w: {"story_id": w.story_id, "status": "verified", "method": "Phoned"},
+    ),
 }
 
 
@@ -314,6 +424,7 @@ def world(session):
         session=session, settings=KEYED, actor=actor_for(session, users["staff"]), name="spare"
     )
     objects = World(site.id, story.id, draft.id, users["reviewer"].id, spare.id, erasable.id)
+    add_policy_round(session, objects, site, users["facilitator"], users["panel_member"])
     return objects, headers
 
 

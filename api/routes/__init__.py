@@ -4,6 +4,8 @@ from api.routes import (
     account,
     audit,
     codebook,
+    msc,
+    msc_rounds,
     privacy,
     register,
     sites,
@@ -22,4 +24,6 @@ ROUTERS = [
     privacy.router,
     register.router,
     tallies.router,
+    msc.router,
+    msc_rounds.router,
 ]

@@ -23,6 +23,7 @@ from storybank.cli.base import engine as open_engine
 from storybank.codebook import load_codebook
 from storybank.config import get_settings
 from storybank.models import Grant, Role, require_id
+from storybank.msc.domains import ensure_open_domain
 from storybank.units import ensure_root
 
 
@@ -60,6 +61,8 @@ def setup() -> None:
             f"Codebook: {len(loaded.added)} added, {len(loaded.updated)} updated, "
             f"{len(loaded.unchanged)} unchanged."
         )
+        ensure_open_domain(session=session)
+        session.commit()
         _ensure_first_admin(session)
 
 

@@ -32,7 +32,7 @@ from fractions import Fraction
 from typing import Literal, get_args
 
 from storybank.errors import FieldProblem
-from storybank.msc.ballots import (
+from storybank.msc.tally_ballots import (
     MAX_BALLOT_LINES,
     MAX_CANDIDATES,
     MAX_COUNT,
