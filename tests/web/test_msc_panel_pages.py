@@ -13,6 +13,7 @@ from tests.api.msc_tree import (
     REASONS,
     build_tree,
     confirm_all,
+    decide,
     move,
     new_round,
     run_site_round,
@@ -293,7 +294,16 @@ def test_a_guest_joins_with_their_code_and_reaches_only_their_round(client, sess
     assert client.get(f"/msc/rounds/{other}/ballot").status_code == 404
     rounds = text_of(client.get("/msc/rounds"))
     assert "Ashby Q1" in rounds and "Brook Q1" not in rounds and "you are a guest member" in rounds
-    assert client.get(f"/msc/rounds/{rid}/ballot").status_code == 200
+    ballot = client.get(f"/msc/rounds/{rid}/ballot")
+    choice = {"csrf_token": _ballot_token(ballot), f"d{tree.domain_id}": str(tree.stories["a1"].id)}
+    assert client.post(f"/msc/rounds/{rid}/ballot", data=choice).status_code == 200
+    assert _stored(session, rid) == [{"choice": tree.stories["a1"].id}]
+    h = tree.headers["fac_ashby"]
+    assert move(client, h, rid, "deciding").status_code == 200
+    assert decide(client, h, rid, tree.domain_id, tree.stories["a1"].id).status_code == 200
+    assert move(client, h, rid, "closed").status_code == 200
+    ended = client.get(f"/msc/rounds/{rid}/reading", follow_redirects=False)
+    assert ended.status_code == 303 and ended.headers["location"].startswith("/login")
 
 
 def _voting_round_at_brook(client, tree):
