@@ -23,6 +23,8 @@ from web.deps import CSRF_MESSAGE
 EXEMPT = {
     ("POST", "/login"): "there is no session yet: the login form carries its own "
     "double-submit CSRF cookie instead (tests/web/test_login.py)",
+    ("POST", "/msc/join"): "a guest joins with a one-time code: there is no session yet, so "
+    "the form carries its own double-submit CSRF cookie (tests/web/test_msc_panel_pages.py)",
     ("POST", "/api/v1/msc/guest-sessions"): "a guest signs in with a one-time code: there is "
     "no session yet, and the JSON body cannot be sent by another site's form",
 }

@@ -91,6 +91,15 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/login"): Rule(EVERYONE),
     ("POST", "/login"): Rule(set()),
     ("POST", "/logout"): Rule(SIGNED_IN),
+    ("GET", "/msc/rounds"): Rule(SIGNED_IN),
+    ("GET", "/msc/rounds/{round_id}/reading"): Rule(ROUND_READERS, path_params=_round),
+    ("GET", "/msc/rounds/{round_id}/ballot"): Rule(PANEL, path_params=_round),
+    ("POST", "/msc/rounds/{round_id}/ballot"): Rule(
+        PANEL, path_params=_round, form=lambda w: {f"d{w.domain_id}": str(w.story_id)}
+    ),
+    ("GET", "/msc/join"): Rule(EVERYONE),
+    ("POST", "/msc/join"): Rule(set(), form=lambda w: {"code": "WRONG-CODE"}),
+    ("GET", "/msc/my-stories"): Rule(SIGNED_IN),
     ("GET", "/stories"): Rule(SIGNED_IN),
     ("GET", "/stories/new"): Rule(WRITERS),
     ("POST", "/stories/new"): Rule(WRITERS, form=lambda w: {"site_id": w.site_id}),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,10 +12,15 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import object_session
+from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from storybank.access import Actor
-from storybank.models import LABELS, Role
+from storybank.models import LABELS, Role, RoundMember, RoundState, SelectionRound
+from storybank.msc import candidates, feedback
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOCAL_TIME = ZoneInfo("Europe/London")
@@ -54,7 +60,64 @@ def _page_context(request: Request) -> dict[str, Any]:
         "actor": actor,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "show_write_link": actor is not None and may_write_stories(actor),
+        "show_rounds_link": actor is not None and _in_session(request, actor, _sits_on_a_round),
     }
+
+
+@contextmanager
+def _session_for(request: Request, actor: Actor) -> Iterator[Session]:
+    """The request's database session (the one the actor was loaded in), or a short one."""
+    found = object_session(actor.user)
+    if isinstance(found, Session):
+        yield found
+        return
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+def _in_session(request: Request, actor: Actor, read: Callable[[Session, Actor], Any]) -> Any:
+    """What `read` finds for the actor, in the request's database session."""
+    with _session_for(request, actor) as session:
+        return read(session, actor)
+
+
+def _sits_on_a_round(session: Session, actor: Actor) -> bool:
+    """The nav's check; the actor's user may be detached (an error page after a rollback)."""
+    identity = sa_inspect(actor.user).identity
+    return bool(identity) and sits_on_a_round(session, int(identity[0]))
+
+
+def sits_on_a_round(session: Session, user_id: int) -> bool:
+    """Whether to offer 'Rounds': the person sits on a round (a guest: until it closes)."""
+    query = (
+        select(RoundMember.id)
+        .join(SelectionRound, col(SelectionRound.id) == RoundMember.round_id)
+        .where(RoundMember.user_id == user_id)
+        .where(~col(RoundMember.is_guest) | (col(SelectionRound.state) != RoundState.closed))
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
+@pass_context
+def story_rounds(context: Any, story: Any) -> dict[str, Any]:
+    """The MSC rounds a story reached, for the story page: its author sees every closed
+    round it reached and the outcome; people of its site see the rounds that selected it."""
+    request, actor = context["request"], context["actor"]
+    if actor is None:
+        return {"reached": [], "selected_by": []}
+
+    def read(session: Session, actor: Actor) -> dict[str, Any]:
+        if actor.id == story.author_id:
+            trails = feedback.my_story_trails(session=session, actor=actor)
+            reached = [step for t in trails if t.story_id == story.id for step in t.rounds]
+            return {"reached": reached, "selected_by": []}
+        if actor.is_admin or story.site_id in actor.site_ids:
+            selected = candidates.selection_trails(session, [story.id]).get(story.id, [])
+            return {"reached": [], "selected_by": selected}
+        return {"reached": [], "selected_by": []}
+
+    result: dict[str, Any] = _in_session(request, actor, read)
+    return result
 
 
 def may_write_stories(actor: Actor) -> bool:
@@ -111,7 +174,9 @@ def when(value: datetime | None) -> str:
 
 templates = Jinja2Templates(directory=TEMPLATES, context_processors=[_page_context])
 templates.env.filters.update(label=label, money=money, long_date=long_date, when=when)
-templates.env.globals.update(role_labels=ROLE_LABELS, empty_list_note=empty_list_note)
+templates.env.globals.update(
+    role_labels=ROLE_LABELS, empty_list_note=empty_list_note, story_rounds=story_rounds
+)
 
 
 def render(

@@ -9,6 +9,7 @@ from web.routes import (
     auth,
     consent,
     deidentified,
+    msc_panel,
     stories,
     writing,
 )
@@ -19,6 +20,7 @@ ROUTERS = [
     stories.router,
     consent.router,
     deidentified.router,
+    msc_panel.router,
     account.router,
     admin.router,
     admin_users.router,
