@@ -9,6 +9,8 @@ from web.routes import (
     auth,
     consent,
     deidentified,
+    msc_admin,
+    msc_facilitator,
     stories,
     writing,
 )
@@ -24,4 +26,6 @@ ROUTERS = [
     admin_users.router,
     admin_audit.router,
     admin_privacy.router,
+    msc_admin.router,
+    msc_facilitator.router,
 ]
