@@ -334,7 +334,7 @@ def test_closing_needs_full_reasons_and_a_tie_resolution_then_the_report_shows_t
             **decision,
             "reasons": REASONS,
             "tie_resolution": tie,
-            "dissent": "Two preferred Bert.",
+            "dissent": DISSENT,
         },
         follow_redirects=True,
     )
