@@ -9,7 +9,16 @@ import pytest
 from sqlmodel import select
 
 from storybank.models import MscDomain, ReportingPeriod, RoundMember, SelectionRound
-from tests.api.msc_tree import REASONS, Tree, build_tree, confirm_all, move, new_round, vote
+from tests.api.msc_tree import (
+    REASONS,
+    Tree,
+    build_tree,
+    confirm_all,
+    decide,
+    move,
+    new_round,
+    vote,
+)
 from tests.web.pages import log_in, text_of
 
 SHORT_REASONS = "More sustainable."
@@ -358,11 +367,21 @@ def test_closing_needs_full_reasons_and_a_tie_resolution_then_the_report_shows_t
 
 
 def test_report_above_site_level_shows_the_deidentified_text(client, session, tree):
-    made = new_round(client, tree, tree.north, "fac_north")
+    made = new_round(client, tree, tree.north, "fac_north", members=("m1",))
+    rid, headers = made["id"], tree.headers["fac_north"]
+    assert move(client, headers, rid, "reading").status_code == 200
+    confirm_all(client, headers, rid, tree.domain_id)
+    assert move(client, headers, rid, "voting").status_code == 200
+    assert vote(client, tree, rid, "m1", choice=tree.stories["a1"].id).status_code == 200
+    assert move(client, headers, rid, "deciding").status_code == 200
+    assert decide(client, headers, rid, tree.domain_id, tree.stories["a1"].id).status_code == 200
     log_in(client, tree.users["fac_north"])
-    shown = _page(client, f"/msc/facilitate/rounds/{made['id']}/report")
+    shown = _page(client, f"/msc/facilitate/rounds/{rid}/report")
     assert "Round report: North Q1" in shown and "North (region level)" in shown
-    assert "Panel size 0" in shown
+    assert "Panel size 1" in shown
+    assert "Selected story [Person] rejoined the choir" in shown
+    assert "[Person]'s what happened." in shown and "de-identified version" in shown
+    assert "Agnes" not in shown
 
 
 FORM_POSTS = [
