@@ -287,6 +287,26 @@ def test_results_show_each_method_side_by_side_ties_and_the_matrix(client, tree)
     assert "Head to head: how many voters ranked the row" in shown
 
 
+def test_paper_rankings_are_counted_by_every_method(client, tree):
+    rid = _voting_round(client, tree, voting_method="ranking")
+    a1, a2 = tree.stories["a1"].id, tree.stories["a2"].id
+    assert vote(client, tree, rid, "m1", ranking=[a2, a1]).status_code == 200
+    csrf = log_in(client, tree.users["fac_ashby"])
+    paper = {"csrf_token": csrf, "domain_id": str(tree.domain_id), "count": "3"}
+    entered = client.post(
+        f"/msc/facilitate/rounds/{rid}/ballots",
+        data={**paper, f"mark_{a1}": "1", f"mark_{a2}": "2"},
+        follow_redirects=False,
+    )
+    assert entered.status_code == 303
+    assert move(client, tree.headers["fac_ashby"], rid, "deciding").status_code == 200
+    shown = _page(client, f"/msc/facilitate/rounds/{rid}/results")
+    assert "4 ballots counted." in shown
+    assert "Winner Agnes rejoined the choir Agnes rejoined the choir" in shown
+    assert "tie between" not in shown
+    assert "Agnes rejoined the choir 3 3 1 1" in shown  # first places, Borda, Copeland, Schulze
+
+
 def test_results_wait_until_voting_has_closed(client, tree):
     rid = _voting_round(client, tree)
     log_in(client, tree.users["fac_ashby"])
