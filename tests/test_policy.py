@@ -282,6 +282,57 @@ POLICY: dict[tuple[str, str], Rule] = {
             "ballots": [{"count": 2, "choice": "A"}],
         },
     ),
+    # MSC pages: admins look after domains and periods; runners run the policy round (voting).
+    ("GET", "/admin/msc/domains"): Rule(ADMIN),
+    ("POST", "/admin/msc/domains"): Rule(ADMIN, form=lambda w: {"name": "Page domain"}),
+    ("POST", "/admin/msc/domains/{domain_id}"): Rule(
+        ADMIN,
+        path_params=lambda w: {"domain_id": w.domain_id},
+        form=lambda w: {"name": "Page domain edited"},
+    ),
+    ("GET", "/admin/msc/periods"): Rule(ADMIN),
+    ("POST", "/admin/msc/periods"): Rule(
+        ADMIN,
+        form=lambda w: {
+            "name": "Page period",
+            **{"opens_on_day": "1", "opens_on_month": "7", "opens_on_year": "2026"},
+            **{"closes_on_day": "30", "closes_on_month": "9", "closes_on_year": "2026"},
+        },
+    ),
+    ("POST", "/admin/msc/periods/{period_id}/close"): Rule(
+        ADMIN, path_params=lambda w: {"period_id": w.period_id}
+    ),
+    ("GET", "/msc/facilitate"): Rule(RUNNERS),
+    ("POST", "/msc/facilitate"): Rule(
+        RUNNERS,
+        form=lambda w: {"name": "Page round", "unit_id": w.site_id, "period_id": w.period_id},
+    ),
+    ("GET", "/msc/facilitate/rounds/{round_id}"): Rule(RUNNERS, path_params=_round),
+    ("POST", "/msc/facilitate/rounds/{round_id}/transition"): Rule(
+        RUNNERS, path_params=_round, form=lambda w: {"to": "closed", "version": "1"}
+    ),
+    ("POST", "/msc/facilitate/rounds/{round_id}/members"): Rule(
+        RUNNERS, path_params=_round, form=lambda w: {"guest_name": "Page guest"}
+    ),
+    ("POST", "/msc/facilitate/rounds/{round_id}/candidates/{candidate_id}"): Rule(
+        RUNNERS,
+        path_params=lambda w: {"round_id": w.round_id, "candidate_id": w.candidate_id},
+        form=lambda w: {"domain_id": w.domain_id},
+    ),
+    ("POST", "/msc/facilitate/rounds/{round_id}/passes"): Rule(
+        RUNNERS, path_params=_round, form=lambda w: {"version": "1"}
+    ),
+    ("POST", "/msc/facilitate/rounds/{round_id}/ballots"): Rule(
+        RUNNERS,
+        path_params=_round,
+        form=lambda w: {"domain_id": w.domain_id, "choice": w.story_id, "count": "2"},
+    ),
+    ("GET", "/msc/facilitate/rounds/{round_id}/results"): Rule(RUNNERS, path_params=_round),
+    ("GET", "/msc/facilitate/rounds/{round_id}/close"): Rule(RUNNERS, path_params=_round),
+    ("POST", "/msc/facilitate/rounds/{round_id}/close/{domain_id}"): Rule(
+        RUNNERS, path_params=_round_domain, form=lambda w: {"reasons": REASONS}
+    ),
+    ("GET", "/msc/facilitate/rounds/{round_id}/report"): Rule(RUNNERS, path_params=_round),
     # MSC. Bodies are valid, so refusals come from the rules, not from validation; a runner
     # often gets 409 (the policy round is voting), which counts as allowed.
     ("GET", "/api/v1/msc/domains"): Rule(SIGNED_IN),

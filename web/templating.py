@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,6 +62,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "show_write_link": actor is not None and may_write_stories(actor),
         "show_rounds_link": actor is not None and _in_session(request, actor, _sits_on_a_round),
+        "show_facilitate_link": actor is not None and may_facilitate(actor),
     }
 
 
@@ -159,6 +161,20 @@ def money(value: Decimal | None) -> str:
     return f"£{text}"
 
 
+def figure(value: Fraction | int | None) -> str:
+    """A tally's figure: 3, 2.5 or 3.67; "no score" for none."""
+    if value is None:
+        return "no score"
+    if Fraction(value).denominator == 1:
+        return str(int(value))
+    return f"{float(value):.2f}".rstrip("0")
+
+
+def may_facilitate(actor: Actor) -> bool:
+    """Whether to offer 'Facilitate' (a facilitator grant somewhere, or admin)."""
+    return actor.is_admin or bool(actor.units.get(Role.facilitator))
+
+
 def long_date(value: date | None) -> str:
     """14 March 2026."""
     return f"{value.day} {value:%B %Y}" if value else ""
@@ -173,7 +189,9 @@ def when(value: datetime | None) -> str:
 
 
 templates = Jinja2Templates(directory=TEMPLATES, context_processors=[_page_context])
-templates.env.filters.update(label=label, money=money, long_date=long_date, when=when)
+templates.env.filters.update(
+    label=label, money=money, figure=figure, long_date=long_date, when=when
+)
 templates.env.globals.update(
     role_labels=ROLE_LABELS, empty_list_note=empty_list_note, story_rounds=story_rounds
 )

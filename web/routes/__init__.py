@@ -9,6 +9,8 @@ from web.routes import (
     auth,
     consent,
     deidentified,
+    msc_admin,
+    msc_facilitator,
     msc_panel,
     stories,
     writing,
@@ -26,4 +28,6 @@ ROUTERS = [
     admin_users.router,
     admin_audit.router,
     admin_privacy.router,
+    msc_admin.router,
+    msc_facilitator.router,
 ]
