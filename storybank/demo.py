@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from storybank.accounts import find_user_by_email, hash_password
 from storybank.audit import record_event
 from storybank.codebook import load_codebook
+from storybank.demo_msc import load_msc_demo
 from storybank.models import (
     DEIDENTIFIED_FIELDS,
     Code,
@@ -31,6 +32,7 @@ from storybank.models import (
     Role,
     Story,
     StoryDeidentified,
+    Unit,
     User,
     require_id,
     utcnow,
@@ -55,7 +57,13 @@ DEMO_ACCOUNTS = [
     ("staff", "Sam Staff", [Role.staff], ["Somerset", "Derby"]),
     ("reviewer", "Rowan Reviewer", [Role.reviewer], ["Somerset", "Derby", "Leeds"]),
     ("panel", "Pat Panel", [Role.panel_member], ["Somerset"]),
-    ("facilitator", "Fran Facilitator", [Role.facilitator], ["Somerset", "Derby"]),
+    # Fran runs the demo's MSC rounds: the site rounds, and the South West England region's.
+    (
+        "facilitator",
+        "Fran Facilitator",
+        [Role.facilitator],
+        ["Somerset", "Derby", "Torbay", "South West England"],
+    ),
     ("evaluator", "Evie Evaluator", [Role.evaluator], ["*"]),
 ]
 CODER_EMAIL = f"coder@{DEMO_DOMAIN}"
@@ -93,10 +101,12 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
         name: ensure_site(session=session, name=name, region=region)
         for name, region in REGIONS.items()
     }
+    for region in set(REGIONS.values()):
+        sites[region] = _region_of(session, sites, region)
     sites["*"] = ensure_root(session=session)
     users_before = session.exec(select(func.count()).select_from(User)).one()
     _demo_accounts(session, sites)
-    coder = _account(
+    coder = demo_account(
         session,
         CODER_EMAIL,
         "Demo Coder (evaluation lead)",
@@ -107,12 +117,21 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
     codes = {code.key: code for code in session.exec(select(Code)).all()}
     codings = 0
     stories = demo_stories()
+    story_ids: dict[str, int] = {}
     for story_data in stories:
         story = _demo_story(session, story_data, sites)
+        story_ids[story_data["key"]] = require_id(story)
         codings += _demo_codings(session, story, story_data, codes, coder)
         _demo_deidentified(session, story, story_data)
         if progress:
             progress(1)
+    load_msc_demo(
+        session=session,
+        units=sites,
+        stories=story_ids,
+        demo_domain=DEMO_DOMAIN,
+        account=demo_account,
+    )
     record_event(
         session=session,
         actor=None,
@@ -132,10 +151,12 @@ def _demo_accounts(session: Session, sites: dict[str, Any]) -> None:
     shared_hash = hash_password(DEMO_PASSWORD)
     for local, name, roles, site_names in DEMO_ACCOUNTS:
         chosen = [sites[n] for n in site_names]
-        _account(session, f"{local}@{DEMO_DOMAIN}", name, roles, chosen, password_hash=shared_hash)
+        demo_account(
+            session, f"{local}@{DEMO_DOMAIN}", name, roles, chosen, password_hash=shared_hash
+        )
 
 
-def _account(
+def demo_account(
     session: Session,
     email: str,
     name: str,
@@ -143,6 +164,7 @@ def _account(
     units: list[Any],
     password_hash: str | None,
 ) -> User:
+    """The demo account with this address, made with these grants if it is new."""
     user = find_user_by_email(session=session, email=email)
     if user is None:
         user = User(
@@ -159,10 +181,18 @@ def _account(
     return user
 
 
+def _region_of(session: Session, sites: dict[str, Any], region: str) -> Unit:
+    """The region unit above the demo sites of that region."""
+    site = next(sites[name] for name, of in REGIONS.items() if of == region)
+    found = session.get(Unit, site.parent_id)
+    assert found is not None
+    return found
+
+
 def _author(session: Session, label: str, site: Any) -> User:
     """A storyteller account (no password: demo storytellers cannot log in)."""
     slug = re.sub(r"[^a-z]+", ".", label.split("(")[0].strip().lower()).strip(".")
-    return _account(
+    return demo_account(
         session,
         f"{slug}@{DEMO_DOMAIN}",
         label.split("(")[0].strip(),

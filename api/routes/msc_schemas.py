@@ -289,14 +289,31 @@ class ShortlistIn(Strict):
     shortlist: dict[Id, list[Id]] = Field(max_length=50)
 
 
-class TallyPublic(Shown):
-    """Points per story id (votes, approvals, mean score or Borda points), best first;
-    `top` lists every story sharing the best result (a tie when more than one)."""
+class MethodTallyPublic(Shown):
+    """One method's winners (more than one: a tie, never broken) and each story's score
+    (null: nobody scored it)."""
 
     method: str
-    points: dict[int, float]
+    winners: list[int]
+    tie: bool
+    scores: dict[int, float | None]
+
+
+class TallyPublic(Shown):
+    """The headline method's points per story id (votes, approvals, mean score or Borda
+    points), best first; `top` lists every story sharing the best result (a tie when more
+    than one). `methods` gives every method counted side by side (ranking: Borda, Copeland,
+    Schulze; score: mean and median); rankings add `matrix` (`matrix[X][Y]` voters rank X
+    above Y) and Schulze's `strongest_paths`."""
+
+    method: str
+    points: dict[int, float | None]
     ballots: int
     top: list[int]
+    tie: bool
+    methods: list[MethodTallyPublic]
+    matrix: dict[int, dict[int, int]] | None = None
+    strongest_paths: dict[int, dict[int, int]] | None = None
 
 
 class OpenBallotPublic(Shown):

@@ -1,5 +1,5 @@
 """The pure rules of MSC rounds: which moves are refused outright, what a ballot may say,
-what counts as reasons in full sentences, and the stop-gap counting."""
+what counts as reasons in full sentences, and counting stored ballots."""
 
 from __future__ import annotations
 
@@ -56,3 +56,15 @@ def test_counting_reports_ties_and_weighs_paper_ballots():
     borda = count_votes("ranking", [1, 2, 3], [({"ranking": [3, 1, 2]}, 1)])
     assert list(borda.points) == [3, 1, 2] and borda.top == [3]
     assert count_votes("approval", [1, 2], []).top == []
+
+
+def test_counting_leaves_out_what_no_longer_fits_and_waits_for_ballots():
+    none_yet = count_votes("score", [1, 2], [])
+    assert none_yet.top == [] and none_yet.points == {1: None, 2: None}
+    assert [m.method for m in none_yet.methods] == ["score_mean", "score_median"]
+    # Story 3 was withdrawn after these ballots: the choice of it and the ranking missing
+    # story 2 are left out; the approval still counts for story 1.
+    counted = count_votes("approval", [1, 2], [({"approved": [1, 3]}, 1), ({"approved": [3]}, 1)])
+    assert counted.ballots == 1 and counted.top == [1]
+    ranked = count_votes("ranking", [1, 2], [({"ranking": [1, 3]}, 1), ({"ranking": [2, 1]}, 2)])
+    assert ranked.ballots == 2 and ranked.top == [2] and ranked.matrix == {1: {2: 0}, 2: {1: 2}}
