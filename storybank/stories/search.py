@@ -31,8 +31,8 @@ SNIPPET_WORDS = 24
 # The SQLite FTS5 indexes; they and their shadow tables are outside the models' metadata.
 SEARCH_TABLES = ("story_search", "story_deidentified_search")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
-_WORD = re.compile(r"\w+")
-_PIECES = re.compile(r"(\w+)")
+_WORD = re.compile(r"[^\W_]+")
+_PIECES = re.compile(r"([^\W_]+)")
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,16 @@ def is_search_object(name: str | None, kind: str) -> bool:
     return kind == "table" and any(
         name == t or (name or "").startswith(f"{t}_") for t in SEARCH_TABLES
     )
+
+
+def purge_removed_text(*, session: Session) -> None:
+    """Rewrite SQLite's search indexes so that words of erased text leave the index files
+    too (an FTS5 delete only marks them); PostgreSQL drops them when it vacuums."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.flush()
+    for index in SEARCH_TABLES:
+        session.execute(sql_text(f"INSERT INTO {index} ({index}) VALUES ('optimize')"))
 
 
 def _postgresql_document(table: str) -> str:
