@@ -9,8 +9,10 @@ SQLite searches two FTS5 indexes (`story_search` over the original text,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from sqlalchemy import Float, Integer, Subquery, union_all
 from sqlalchemy import text as sql_text
@@ -193,3 +195,26 @@ def _window(words: list[str], start: int, query: SearchQuery) -> str:
     before = "… " if start > 0 else ""
     after = " …" if start + SNIPPET_WORDS < len(words) else ""
     return before + highlight(shown, query) + after
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A listed story's title and a snippet of its text as HTML, searched words marked."""
+
+    title: str
+    snippet: str
+
+
+def mark_found(stories: Sequence[Any], typed: str | None) -> dict[int, Marked]:
+    """The marked title and snippet of each story by id, from the text given (pass the
+    stories as the reader sees them); empty when nothing was searched for."""
+    query = SearchQuery.parse(typed)
+    if not query:
+        return {}
+    return {
+        story.id: Marked(
+            title=highlight(story.title or "Untitled draft", query),
+            snippet=snippet({name: getattr(story, name) for name in SNIPPET_FIELDS}, query),
+        )
+        for story in stories
+    }
