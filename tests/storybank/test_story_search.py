@@ -102,3 +102,10 @@ def test_mark_found_uses_the_text_it_is_given_and_nothing_without_a_search():
     assert marked[7].title == "[Person A] and the <mark>choir</mark>"
     assert marked[7].snippet == "[Person A] sings in a <mark>choir</mark>."
     assert mark_found([Shown()], "  ") == {}
+
+
+def test_the_search_indexes_cover_every_searchable_field():
+    from storybank.stories.finding import SEARCHABLE
+    from storybank.stories.search import FIELDS
+
+    assert FIELDS == SEARCHABLE
