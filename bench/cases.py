@@ -134,8 +134,39 @@ def cases(bank: Bank, client: TestClient) -> list[Case]:
              _list_sql(staff)),
         Case("default list, evaluator", "evaluator", "/api/v1/stories", {},
              _list_sql(evaluator, deidentified=True)),
+        Case("search 'support' (common)", "admin", "/api/v1/stories", {"q": "support"},
+             _list_sql(_search_sql(bank, "support"))),
+        Case("search 'aurelia' (rare)", "admin", "/api/v1/stories", {"q": "aurelia"},
+             _list_sql(_search_sql(bank, "aurelia"))),
+        Case("search 'support', evaluator", "evaluator", "/api/v1/stories", {"q": "support"},
+             _list_sql(f"{evaluator} AND {_search_sql(bank, 'support', redacted=True)}",
+                       deidentified=True)),
         Case("story page", "admin", f"/api/v1/stories/{story_id}", {}, _story_sql(story_id)),
     ]  # fmt: skip
+
+
+SEARCHED = (
+    "title",
+    "what_mattered",
+    "what_happened",
+    "what_changed",
+    "before_cls",
+    "why_significant",
+)
+
+
+def _search_sql(bank: Bank, word: str, *, redacted: bool = False) -> str:
+    """A story's text (original, or de-identified) matching one word, by hand: FTS5 on
+    SQLite, the indexed English tsvector on PostgreSQL."""
+    if bank.engine.dialect.name == "sqlite":
+        index = "story_deidentified_search" if redacted else "story_search"
+        return f"s.id IN (SELECT rowid FROM {index} WHERE {index} MATCH '\"{word}\"')"
+    table, key = ("story_deidentified", "story_id") if redacted else ("stories", "id")
+    document = " || ' ' || ".join(f"coalesce(t.{name}, '')" for name in SEARCHED)
+    return (
+        f"s.id IN (SELECT t.{key} FROM {table} t WHERE to_tsvector('english'::regconfig, "
+        f"{document}) @@ plainto_tsquery('english', '{word}'))"
+    )
 
 
 def _ids(values: list[int]) -> str:

@@ -29,6 +29,7 @@ from storybank.models import (
     User,
     utcnow,
 )
+from storybank.stories.search import purge_removed_text
 
 ERASED_TITLE = "[erased]"
 
@@ -152,6 +153,7 @@ def erase_story(*, session: Session, actor: Actor, story_id: int, reason: str) -
     session.execute(delete(AuditChange).where(col(AuditChange.story_id) == story.id))
     session.execute(delete(StoryDeidentified).where(col(StoryDeidentified.story_id) == story.id))
     forget_held_forms_of_story(session=session, story_id=story.id or 0)
+    purge_removed_text(session=session)
     record_event(
         session=session,
         actor=actor.user,

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, Subquery, and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -34,9 +34,12 @@ from storybank.stories.cursors import (
     read_cursor,
     seek_condition,
 )
+from storybank.stories.search import SearchQuery, hits
 
 # The text fields a search looks in: the title and every long text.
 SEARCHABLE = tuple(field.name for field in STORY_FIELDS if field.is_text)
+# Search results in order of how well they match (only with a search; offset paging).
+RELEVANCE = "relevance"
 
 
 @dataclass
@@ -97,16 +100,27 @@ def list_stories(
 ) -> StoryList:
     """Stories the actor may read, filtered and sorted, with the exact total that matched;
     a page starts at `offset` or, for deep pages, just after the `after` cursor."""
+    search = SearchQuery.parse(filters.q)
+    by_relevance = filters.sort == RELEVANCE and bool(search)
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     conditions = _list_conditions(actor, filters)
-    total = session.exec(select(func.count()).select_from(Story).where(*conditions)).one()
-    query = select(Story).where(*conditions).order_by(*order_by(sort)).limit(limit + 1)
+    count, query = select(func.count()).select_from(Story), select(Story)
+    if search:
+        found = _search_hits(session, actor, search)
+        count, query = (
+            count.join(found, found.c.story_id == Story.id),
+            query.join(found, found.c.story_id == Story.id),
+        )
+        conditions.append(_hit_is_readable(actor, found.c.original))
+    total = session.exec(count.where(*conditions)).one()
+    ordering = [found.c.score, col(Story.id).desc()] if by_relevance else order_by(sort)
+    query = query.where(*conditions).order_by(*ordering).limit(limit + 1)
     if after is not None:
         if offset:
             raise InvalidInput(BOTH_PAGINGS, problems=[FieldProblem("after", BOTH_PAGINGS)])
         query = query.where(seek_condition(sort, read_cursor(after, sort)))
     rows = list(session.exec(query.offset(offset)).all())
-    more = len(rows) > limit
+    more = len(rows) > limit and not by_relevance
     last = rows[limit - 1] if more else None
     return StoryList(total, rows[:limit], make_cursor(sort, last) if last else None)
 
@@ -122,38 +136,24 @@ def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[
         conditions.append(col(Story.change_date) >= filters.date_from)
     if filters.date_to:
         conditions.append(col(Story.change_date) <= filters.date_to)
-    for term in (filters.q or "").split()[:10]:
-        conditions.append(_matches(actor, term))
     return conditions
 
 
-def _matches(actor: Actor, term: str) -> ColumnElement[bool]:
-    """A search term found in the text the actor reads: the original inside the story's
-    site, the de-identified version outside it (so a removed name finds nothing)."""
-    original = or_(
-        *(
-            func.lower(getattr(Story, name)).contains(term.lower(), autoescape=True)
-            for name in SEARCHABLE
-        )
-    )
+def _search_hits(session: Session, actor: Actor, search: SearchQuery) -> Subquery:
+    """The stories the search finds, in the text versions this actor could read."""
+    inside = actor.is_admin or bool(actor.sites_for(*SITE_ROLES))
+    return hits(session=session, query=search, original=inside, redacted=not actor.is_admin)
+
+
+def _hit_is_readable(actor: Actor, original: ColumnElement[int]) -> ColumnElement[bool]:
+    """A search hit counts only in the text the actor reads: the original inside the
+    story's site, the de-identified version outside it (so a removed name finds nothing)."""
     if actor.is_admin:
-        return original
-    redacted = col(Story.id).in_(
-        select(StoryDeidentified.story_id).where(
-            or_(
-                *(
-                    func.lower(getattr(StoryDeidentified, name)).contains(
-                        term.lower(), autoescape=True
-                    )
-                    for name in SEARCHABLE
-                )
-            )
-        )
-    )
+        return original == 1
     inside = sorted(actor.sites_for(*SITE_ROLES))
     return or_(
-        and_(col(Story.site_id).in_(inside), original),
-        and_(col(Story.site_id).not_in(inside), redacted),
+        and_(col(Story.site_id).in_(inside), original == 1),
+        and_(col(Story.site_id).not_in(inside), original == 0),
     )
 
 

@@ -255,3 +255,42 @@ def test_a_mangled_cursor_in_the_address_is_a_clear_422(client, session, somerse
     page = client.get("/stories?page=7&after=mangled")
     assert page.status_code == 422
     assert "not a cursor from this story list" in text_of(page)
+
+
+def _form_fields(page) -> list[tuple[str, str]]:
+    """Every field the filter form sends as it stands (selects with their chosen option)."""
+    fields = [
+        (n, html.unescape(v))
+        for n, v in re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page.text)
+    ]
+    for name, options in re.findall(r'<select[^>]*name="(\w+)">(.*?)</select>', page.text, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields.append((name, chosen.group(1) if chosen else ""))
+    return fields
+
+
+def test_a_search_sent_from_the_form_keeps_the_filter_panel_closed(
+    client, session, somerset, staff, csrf
+):
+    make_story(session, site=somerset, author=staff, title="Allotment", what_happened="Beans.")
+    form = [(n, v) for n, v in _form_fields(client.get("/stories")) if n != "q"]
+    assert ("sort", "-updated_at") in form, "the sort box is sent with every search"
+
+    searched = client.get("/stories", params=[*form, ("q", "allotments")])
+    filtered = client.get("/stories", params=[*form, ("q", "beans"), ("status", "submitted")])
+    sorted_ = client.get("/stories", params={"q": "beans", "sort": "title"})
+
+    assert searched.status_code == 200
+    assert _titles(searched) == ["Allotment"]
+    assert '<details class="filters__more">' in searched.text
+    assert '<details class="filters__more" open>' in filtered.text
+    assert '<details class="filters__more" open>' in sorted_.text
+    assert searched.text.index('id="field-q"') < searched.text.index('class="story-list"')
+
+
+def test_weird_search_input_is_a_page_never_an_error(client, session, somerset, staff, csrf):
+    make_story(session, site=somerset, author=staff, title="Lunch", what_changed="A lunch club.")
+    for q in ('"', "-", "*", "NEAR(", '"lunch', "a:b", "<script>"):
+        page = client.get("/stories", params={"q": q})
+        assert page.status_code == 200, q
+        assert "<script>" not in page.text.split("</form>")[1]
