@@ -125,9 +125,9 @@ def story_filters(
     date_from: date | None = None,
     date_to: date | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    sort: Annotated[str, Query(pattern="^-?(updated_at|created_at|change_date|title)$")] = (
-        "-updated_at"
-    ),
+    sort: Annotated[
+        str, Query(pattern="^(relevance|-?(updated_at|created_at|change_date|title))$")
+    ] = ("-updated_at"),
 ) -> StoryFilters:
     """The story list filters, read from the query string (the same as GET /stories)."""
     return StoryFilters(

@@ -9,6 +9,7 @@ import storybank.models  # noqa: F401  (registers every table on the metadata)
 from storybank.config import get_settings
 from storybank.db import make_engine
 from storybank.models import metadata
+from storybank.stories.search import is_search_object
 
 config = context.config
 
@@ -19,6 +20,8 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         compare_type=True,
         render_as_batch=True,
+        # The search tables, triggers and indexes are not in the models: never drop them.
+        include_name=lambda name, type_, parents: not is_search_object(name, type_),
     )
 
 

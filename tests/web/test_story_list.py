@@ -11,12 +11,20 @@ from tests.web.pages import log_in, text_of
 from web.forms import story_filters
 from web.forms.story_filters import StoryListQuery
 
-TITLE = re.compile(r'class="story-card__title"><a href="/stories/\d+">([^<]*)</a>')
+TITLE = re.compile(r'class="story-card__title"><a href="/stories/\d+">(.*?)</a>')
+MARK = re.compile(r"</?mark>")
 
 
 def _titles(page) -> list[str]:
     """The story titles on a list page, in order."""
-    return [html.unescape(t) for t in TITLE.findall(page.text)]
+    return [html.unescape(MARK.sub("", t)) for t in TITLE.findall(page.text)]
+
+
+def test_searched_words_are_marked_in_the_list(client, session, somerset, staff, csrf):
+    make_story(session, site=somerset, author=staff, title="Allotment <club> days")
+    page = client.get("/stories", params={"q": "allotments"})
+    assert _titles(page) == ["Allotment <club> days"]
+    assert "<mark>Allotment</mark> &lt;club&gt; days" in page.text
 
 
 def test_empty_list_invites_writing_a_story(client, csrf):

@@ -17,6 +17,7 @@ PAGE_SIZE = 25
 CURSOR_FROM_PAGE = 5
 DATE_LABELS = {"date_from": "Changed on or after", "date_to": "Changed on or before"}
 SORT_OPTIONS = (
+    ("relevance", "Best match"),
     ("-updated_at", "Recently updated"),
     ("-change_date", "Date of change, newest first"),
     ("change_date", "Date of change, oldest first"),
@@ -33,7 +34,7 @@ class StoryListQuery(DateRangeQuery):
     contact_route: ContactRoute | None = None
     story_type: StoryType | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    sort: str | None = Field(default=None, pattern="^-?(updated_at|change_date|title)$")
+    sort: str | None = Field(default=None, pattern="^(relevance|-?(updated_at|change_date|title))$")
     page: int | None = Field(default=None, ge=1, le=100_000)
     after: str | None = Field(default=None, max_length=500)
 
@@ -53,7 +54,9 @@ class StoryListQuery(DateRangeQuery):
     def filters(self) -> StoryFilters:
         """The service's filters for this query."""
         values = self.model_dump(exclude={"page", "after", "sort", *self.DATE_BOXES})
-        return StoryFilters(**{**values, **self.dates}, sort=self.sort or "-updated_at")
+        return StoryFilters(
+            **{**values, **self.dates}, sort=self.sort or ("relevance" if self.q else "-updated_at")
+        )
 
     def link(self, page: int, after: str | None = None) -> str:
         """The list URL for another page, keeping every filter (and the cursor to start

@@ -25,6 +25,7 @@ from storybank.models import (
     Unit,
     VersionIn,
 )
+from storybank.stories.search import mark_found
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
 from web.forms.messages import field_errors
 from web.forms.story import FIELDS
@@ -69,9 +70,11 @@ def story_list(
         after=query.after,
     )
     problems = query.date_problems
+    shown = stories.to_public(session=session, actor=actor, stories=found.stories)
     context = {
         "query": query,
-        "stories": stories.to_public(session=session, actor=actor, stories=found.stories),
+        "stories": shown,
+        "highlights": mark_found(shown, query.q),
         "pages": Pagination(
             total=found.total,
             shown=len(found.stories),
