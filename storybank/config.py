@@ -47,6 +47,25 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 900
     retention_days: int = 365 * 6
     demo_mode: bool = False
+    nlp_pipeline: str = Field(
+        default="blank",
+        description='The spaCy pipeline under the suggestions: "blank" (nlp/config.cfg: '
+        "blank English, sentences, lookup lemmas) or the name of an installed pretrained "
+        'pipeline such as "en_core_web_sm".',
+    )
+    nlp_suggest_on_submit: bool = Field(
+        default=True, description="Queue code suggestions when a story is submitted."
+    )
+    nlp_retrain_every: int = Field(
+        default=50,
+        ge=0,
+        description="Retrain in the background after this many new review decisions (0: never).",
+    )
+    jobs_backend: Literal["auto", "inline", "thread", "procrastinate"] = Field(
+        default="auto",
+        description='How background jobs run: "auto" is a thread in the app on SQLite and the '
+        'PostgreSQL-backed queue (procrastinate) on PostgreSQL; "inline" runs them at once.',
+    )
     unit_levels: tuple[str, ...] = Field(
         default=DEFAULT_UNIT_LEVELS,
         description='Levels of the unit tree, lowest first; the lowest is "site".',

@@ -29,7 +29,11 @@ units_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(codebook_app, name="codebook")
+nlp_app = typer.Typer(
+    help="Code suggestions, training, evaluation and de-identification.", no_args_is_help=True
+)
 app.add_typer(units_app, name="units")
+app.add_typer(nlp_app, name="nlp")
 console = Console()
 POINT_AT_YOURS = "set STORYBANK_DATA_DIR / STORYBANK_DATABASE_URL to point at yours"
 

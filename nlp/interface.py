@@ -1,0 +1,138 @@
+"""What nlp/ takes and gives: plain, frozen dataclasses. No spaCy object and no database row
+crosses this line, so the services in storybank/ and the tests can use nlp/ through these alone.
+
+- A story goes in as a `StoryText` (its text fields by name, plus the structured fields that
+  are strong signals: contact route, story type, weekly costs). Plain text from a gold file or
+  stdin is `StoryText.from_text(...)`, whose one field is called "text".
+- A code of the codebook goes in as a `CodeSpec`.
+- A suggestion comes out as a `CodeSuggestion`: the code's key, a calibrated confidence, the
+  model version, and 1-3 `Evidence` sentences as character offsets into the field they came
+  from. A code with no evidence sentence is never suggested.
+- Training takes `LabelledStory` items (a story and the keys of its final codes).
+- Personal data comes out as `PersonalData` spans; de-identification as `Deidentified`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+PLAIN_TEXT_FIELD = "text"
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """One code of the codebook, as nlp/ needs it."""
+
+    key: str
+    kind: str  # "outcome" or "theme"
+    label: str
+    description: str = ""
+    number: int | None = None
+    cue_phrases: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """A story's text fields by name, plus the structured fields that carry signal."""
+
+    fields: Mapping[str, str]
+    contact_route: str | None = None
+    story_type: str | None = None
+    weekly_cost_before: float | None = None
+    weekly_cost_after: float | None = None
+
+    @classmethod
+    def from_text(cls, text: str) -> StoryText:
+        """A story known only as one piece of text (gold files, stdin)."""
+        return cls(fields={PLAIN_TEXT_FIELD: text})
+
+    def joined(self) -> str:
+        """All text fields in order, blank-line separated (for whole-story features)."""
+        return "\n\n".join(text for text in self.fields.values() if text)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that supports a suggestion: offsets into `StoryText.fields[field]`."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CodeSuggestion:
+    """A code the model proposes for a story."""
+
+    code_key: str
+    confidence: float
+    model_version: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class LabelledStory:
+    """A story with the keys of its final codes: one training or gold example."""
+
+    story: StoryText
+    codes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CodeMetrics:
+    """One code's cross-validated (or gold) figures."""
+
+    precision: float
+    recall: float
+    f1: float
+    kappa: float
+    support: int
+    threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a trained model says about itself (saved beside it as JSON)."""
+
+    version: str
+    codebook_version: str
+    labels: tuple[str, ...]
+    training_size: int
+    library_versions: Mapping[str, str]
+    per_code: Mapping[str, CodeMetrics]
+    summary: Mapping[str, float] = field(default_factory=dict)
+    trained_at: str = ""
+
+
+class Suggester(Protocol):
+    """Anything that suggests codes for stories (the trained model, or a test double)."""
+
+    @property
+    def info(self) -> ModelInfo: ...
+
+    def suggest(self, story: StoryText) -> list[CodeSuggestion]: ...
+
+    def suggest_many(self, stories: Sequence[StoryText]) -> list[list[CodeSuggestion]]: ...
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One piece of personal data found in a text: its kind and where it is."""
+
+    kind: str  # person_name, phone, email, postcode, nhs_number, date_of_birth, address
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Deidentified:
+    """Text fields with personal data replaced, and what was found in each field."""
+
+    fields: Mapping[str, str]
+    found: Mapping[str, tuple[PersonalData, ...]]
+    replacements: Mapping[str, str]  # original text -> "[Person A]", "[phone]", ...
