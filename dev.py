@@ -118,7 +118,14 @@ def test(argv: list[str]) -> int:
     for check in checks:
         if run(check) != 0:
             return 1
-    return run([str(PYTHON), "-m", "pytest", *argv])
+    return run([str(PYTHON), "-m", "pytest", *_parallel(argv), *argv])
+
+
+def _parallel(argv: list[str]) -> list[str]:
+    """Spread the suite over every core (pytest-xdist) unless the caller chose otherwise;
+    each worker makes its own throw-away databases, so tests stay isolated."""
+    chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in argv)
+    return [] if chosen or "no:xdist" in argv else ["-n", "auto"]
 
 
 def lock(_: list[str]) -> int:
