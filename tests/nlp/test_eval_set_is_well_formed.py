@@ -116,3 +116,13 @@ def test_the_shared_text_check_finds_a_demo_sentence_copied_into_a_story():
 def test_the_eval_stories_do_not_repeat_each_other():
     texts = [" ".join(_words(s["text"])) for s in _eval_stories()]
     assert len(set(texts)) == len(texts)
+
+
+def test_the_counts_table_in_the_readme_matches_the_file():
+    stories = _eval_stories()
+    counts = Counter(str(n) for s in stories for n in s["outcomes"])
+    counts.update(f"`{t}`" for s in stories for t in s["themes"])
+    readme = (EVAL_FILE.parent / "README.md").read_text("utf-8")
+    rows = re.findall(r"^\| (\d|`[a-z_]+`) \| [^|]+ \| (\d+) \|$", readme, flags=re.MULTILINE)
+    assert len(rows) == 26
+    assert {code: int(n) for code, n in rows} == dict(counts)
