@@ -8,6 +8,7 @@ from api.routes import (
     msc_rounds,
     privacy,
     register,
+    review,
     sites,
     stories,
     tallies,
@@ -17,6 +18,7 @@ from api.routes import (
 ROUTERS = [
     stories.router,
     codebook.router,
+    review.router,
     sites.router,
     account.router,
     users.router,
