@@ -11,12 +11,14 @@ from api.routes import (
     sites,
     stories,
     tallies,
+    themes,
     users,
 )
 
 ROUTERS = [
     stories.router,
     codebook.router,
+    themes.router,
     sites.router,
     account.router,
     users.router,

@@ -25,6 +25,7 @@ from storybank.models import (
     Unit,
     VersionIn,
 )
+from storybank.similar_stories import similar_to
 from storybank.stories.search import mark_found
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
 from web.forms.messages import field_errors
@@ -114,6 +115,7 @@ def story_page(
         "may": stories.allowed(story),
         "notices": [text for flag, text in NOTICES.items() if request.query_params.get(flag)],
         "fields": FIELDS,
+        "similar": similar_to(session=session, actor=actor, story=story),
     }
     return render(request, "stories/detail.html", context)
 
