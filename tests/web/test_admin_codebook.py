@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
-from storybank.models import Code
+from storybank.models import Code, ReportingPeriod
 from tests.builders import make_story, make_user
 from tests.nlp.stories_for_topics import DEBT, LUNCH, TELECARE
 from tests.web.pages import log_in, text_of
@@ -159,3 +161,22 @@ def test_staff_cannot_see_the_codebook_admin(client, session, csrf):
 def test_a_theme_without_a_label_is_422_asking_for_one(client, admin_csrf):
     answer = client.post("/admin/codebook", data={"csrf_token": admin_csrf, "key": "abc"})
     assert answer.status_code == 422 and "Label: Give the code a label." in text_of(answer)
+
+
+def test_the_topics_page_filters_by_a_reporting_period(
+    client, session, admin_csrf, somerset, staff
+):
+    period = ReportingPeriod(name="Spring", opens_on=date(2026, 3, 1), closes_on=date(2026, 5, 31))
+    session.add(period)
+    session.commit()
+    for n, text in enumerate(LUNCH + TELECARE):
+        make_story(session, site=somerset, author=staff, title=f"Story {n}", what_happened=text)
+    for n, text in enumerate(DEBT):
+        old = {"title": f"Old {n}", "what_happened": text, "change_date": "2025-01-10"}
+        make_story(session, site=somerset, author=staff, **old)
+
+    page = client.get(f"/admin/codebook/topics?period_id={period.id}&n_topics=2")
+
+    assert "Topics in 8 stories" in text_of(page)
+    assert '<option value="">Every site</option>' in page.text
+    assert f'<option value="{period.id}" selected>Spring</option>' in page.text
