@@ -95,6 +95,8 @@ def _round_domain(w: World) -> dict[str, Any]:
     return {"round_id": w.round_id, "domain_id": w.domain_id}
 
 
+_HUB = {"key": "community_hub"}
+_OUTCOME = {"key": "outcome_1"}
 REASONS = "The panel chose it because the change lasted and the person said why it mattered."
 
 
@@ -118,6 +120,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/stories/new"): Rule(WRITERS),
     ("POST", "/stories/new"): Rule(WRITERS, form=lambda w: {"site_id": w.site_id}),
     ("GET", "/stories/{story_id}"): Rule(SITE_READERS, path_params=_story),
+    ("GET", "/stories/{story_id}/similar"): Rule(SITE_READERS, path_params=_story),
     ("GET", "/stories/{story_id}/edit"): Rule(WRITERS, path_params=_draft),
     ("POST", "/stories/{story_id}/edit"): Rule(
         WRITERS, path_params=_draft, form=lambda w: {"version": "1", "title": "Edited"}
@@ -226,9 +229,33 @@ POLICY: dict[tuple[str, str], Rule] = {
         path_params=lambda w: {"story_id": w.erasable_id},
         form=lambda w: {"reason": "policy test", "understood": "yes"},
     ),
+    ("GET", "/admin/codebook"): Rule(ADMIN),
+    ("POST", "/admin/codebook"): Rule(
+        ADMIN, form=lambda w: {"key": "policy_theme", "label": "Policy theme"}
+    ),
+    ("GET", "/admin/codebook/topics"): Rule(ADMIN),
+    ("GET", "/admin/codebook/codes/{key}"): Rule(ADMIN, path_params=lambda w: _HUB),
+    ("POST", "/admin/codebook/codes/{key}"): Rule(
+        ADMIN, path_params=lambda w: _HUB, form=lambda w: {"label": "Community hubs"}
+    ),
+    ("POST", "/admin/codebook/codes/{key}/active"): Rule(
+        ADMIN, path_params=lambda w: _HUB, form=lambda w: {"active": "true"}
+    ),
+    # An outcome cannot be deleted (409): allowed to ask, refused by the rule.
+    ("POST", "/admin/codebook/codes/{key}/delete"): Rule(ADMIN, path_params=lambda w: _OUTCOME),
     ("GET", "/docs"): Rule(EVERYONE),
     ("GET", "/api/v1/stories"): Rule(SIGNED_IN),
     ("POST", "/api/v1/stories"): Rule(WRITERS, body=lambda w: {"site_id": w.site_id}),
+    ("GET", "/api/v1/stories/{story_id}/similar"): Rule(SITE_READERS, path_params=_story),
+    ("GET", "/api/v1/stories/{story_id}/near-duplicates"): Rule(SITE_READERS, path_params=_story),
+    ("GET", "/api/v1/topics"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/codebook"): Rule(
+        ADMIN, body=lambda w: {"key": "policy_api_theme", "label": "Policy API theme"}
+    ),
+    ("PATCH", "/api/v1/codebook/{key}"): Rule(
+        ADMIN, path_params=lambda w: _HUB, body=lambda w: {"label": "Community hubs"}
+    ),
+    ("DELETE", "/api/v1/codebook/{key}"): Rule(ADMIN, path_params=lambda w: _OUTCOME),
     ("GET", "/api/v1/stories/{story_id}"): Rule(SITE_READERS, path_params=_story),
     ("PATCH", "/api/v1/stories/{story_id}"): Rule(
         WRITERS, path_params=_draft, body=lambda w: {"version": 1, "title": "Edited"}

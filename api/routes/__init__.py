@@ -12,6 +12,7 @@ from api.routes import (
     sites,
     stories,
     tallies,
+    themes,
     users,
 )
 
@@ -19,6 +20,7 @@ ROUTERS = [
     stories.router,
     codebook.router,
     review.router,
+    themes.router,
     sites.router,
     account.router,
     users.router,

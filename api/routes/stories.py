@@ -20,6 +20,7 @@ from storybank.models import (
     SubmitIn,
     VersionIn,
 )
+from storybank.similar_stories import SubmittedStory, near_duplicates_of
 
 router = APIRouter(prefix="/stories", tags=["stories"])
 
@@ -77,10 +78,13 @@ def record_consent(
     return _one(session, actor, story)
 
 
-@router.post("/{story_id}/submit", summary="Submit a draft (consent and required fields checked)")
+@router.post(
+    "/{story_id}/submit",
+    summary="Submit a draft (consent and required fields checked); lists near duplicates",
+)
 def submit_story(
     story_id: Id, data: SubmitIn, session: SessionDep, actor: CurrentActor, settings: SettingsDep
-) -> StoryPublic:
+) -> SubmittedStory:
     story = stories.submit_story(
         session=session,
         actor=actor,
@@ -88,7 +92,8 @@ def submit_story(
         data=data,
         suggest=settings.nlp_suggest_on_submit,
     )
-    return _one(session, actor, story)
+    close = near_duplicates_of(session=session, actor=actor, story=story)
+    return SubmittedStory(**_one(session, actor, story).model_dump(), near_duplicates=close)
 
 
 @router.post("/{story_id}/withdraw", summary="Withdraw a story")

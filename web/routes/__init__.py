@@ -4,6 +4,7 @@ from web.routes import (
     account,
     admin,
     admin_audit,
+    admin_codebook,
     admin_privacy,
     admin_users,
     auth,
@@ -30,6 +31,7 @@ ROUTERS = [
     admin_users.router,
     admin_audit.router,
     admin_privacy.router,
+    admin_codebook.router,
     msc_admin.router,
     msc_facilitator.router,
 ]

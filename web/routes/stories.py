@@ -26,6 +26,7 @@ from storybank.models import (
     VersionIn,
 )
 from storybank.review.suggesting import suggestions_state
+from storybank.similar_stories import similar_to
 from storybank.stories.search import mark_found
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
 from web.forms.messages import field_errors
@@ -121,6 +122,19 @@ def story_page(
         "may_review": may_review(actor, story.site_id),
     }
     return render(request, "stories/detail.html", context)
+
+
+@router.get("/stories/{story_id}/similar")
+def similar_page(
+    request: Request, session: SessionDep, actor: PageActor, story: ReadableStory
+) -> Response:
+    """The readable stories most like this one: its own request, so the story page stays a
+    fixed handful of queries at any size of bank (its page loads this section into place)."""
+    shown = stories.to_public(session=session, actor=actor, stories=[story])[0]
+    context = {"story": shown, "similar": similar_to(session=session, actor=actor, story=story)}
+    if request.query_params.get("fragment"):
+        return render(request, "stories/_similar.html", context)
+    return render(request, "stories/similar.html", context)
 
 
 @router.get("/stories/{story_id}/withdraw")

@@ -25,6 +25,7 @@ from storybank.models import (
     SubmitIn,
     Unit,
 )
+from storybank.similar_stories import near_duplicates_of
 from storybank.units import get_site
 from web.deps import (
     FormActor,
@@ -115,7 +116,7 @@ def consent_page(
 ) -> Response:
     stories.require_submittable(story)
     values = {"consent_level": story.consent_level or "", "version": str(story.version)}
-    return _consent_form(request, session, story, values)
+    return _consent_form(request, session, actor, story, values)
 
 
 @router.post("/stories/{story_id}/submit", dependencies=[KeepFormWhenSignedOut])
@@ -129,7 +130,7 @@ def submit_story(
     settings: SettingsDep,
 ) -> Response:
     if errors := consent_errors(form):
-        return _consent_form(request, session, story, form, errors=errors, status=422)
+        return _consent_form(request, session, actor, story, form, errors=errors, status=422)
     try:
         data = SubmitIn.model_validate(
             {"version": form.get("version"), "consent_level": form.get("consent_level")}
@@ -142,7 +143,7 @@ def submit_story(
             suggest=settings.nlp_suggest_on_submit,
         )
     except (ValidationError, InvalidInput, Conflict) as exc:
-        return _consent_form(request, session, story, form, **_trouble(exc, form))
+        return _consent_form(request, session, actor, story, form, **_trouble(exc, form))
     return RedirectResponse(f"/stories/{story_id}?submitted=1", status_code=303)
 
 
@@ -165,7 +166,7 @@ def _held_form_page(request: Request, session: Session, actor: Actor, held: Held
     story = writable_story(readable_story(held.story_id, session, actor), actor)
     if held.target.endswith("/submit"):
         stories.require_submittable(story)
-        return _consent_form(request, session, story, values, notice=notice)
+        return _consent_form(request, session, actor, story, values, notice=notice)
     if not_editable := _not_editable(request, story):
         return not_editable
     return _story_form(
@@ -245,6 +246,7 @@ def _story_form(
 def _consent_form(
     request: Request,
     session: Session,
+    actor: Actor,
     story: Story,
     values: dict[str, str],
     status: int = 200,
@@ -261,6 +263,7 @@ def _consent_form(
         "choices": CONSENT_CHOICES,
         "labels": FIELD_LABELS,
         "story_fields": STORY_FIELDS,
+        "near_duplicates": near_duplicates_of(session=session, actor=actor, story=story),
         **messages,
     }
     return render(request, "stories/submit.html", context, status)

@@ -1,7 +1,8 @@
 // Small enhancements; every page works without them.
 // - focus the error summary, so screen reader and keyboard users land on the problems;
 // - show a word count under long answers;
-// - warn before leaving a story form with unsaved changes (a lost story is the worst outcome).
+// - warn before leaving a story form with unsaved changes (a lost story is the worst outcome);
+// - load slower sections (similar stories) into the page after it has shown.
 (function () {
   "use strict";
 
@@ -44,7 +45,17 @@
     });
   }
 
+  function loadSections() {
+    document.querySelectorAll("[data-load-section]").forEach(function (section) {
+      fetch(section.getAttribute("data-load-section"), { credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.text() : null; })
+        .then(function (html) { if (html) section.outerHTML = html; })
+        .catch(function () { /* the link in the section still works */ });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    loadSections();
     focusErrorSummary();
     addWordCounts();
     warnOnUnsavedChanges();
