@@ -17,6 +17,8 @@ from storybank.models.deidentified import (
     DEIDENTIFIED_FIELDS,
     DeidentifiedIn,
     DeidentifiedPublic,
+    PersonalDataFound,
+    ProposedDeidentified,
     StoryDeidentified,
 )
 from storybank.models.held import HeldForm
@@ -111,7 +113,9 @@ __all__ = [
     "LoginAttempt",
     "LoginSession",
     "MscDomain",
+    "PersonalDataFound",
     "Perspective",
+    "ProposedDeidentified",
     "ReportingPeriod",
     "Role",
     "RoundCandidate",
