@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from wordfreq import zipf_frequency
@@ -126,7 +126,7 @@ def lexicon() -> Lexicon:
     )
 
 
-@cache
+@lru_cache(maxsize=65_536)
 def is_common_word(word: str) -> bool:
     """Is the lower-case `word` an everyday English word (by wordfreq)?"""
     return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF

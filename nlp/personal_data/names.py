@@ -31,6 +31,8 @@ from nlp.personal_data.lexicon import (
 
 _CAPITALISED = re.compile(r"^[^\W\d_][^\W\d_'\u2019\-.]*(?:['\u2019][^\W\d_]+)?$")
 _OPENERS = frozenset({'"', "\u201c", "\u2018", "'", "(", ":", "\u2014", "\u2013", "-", ";"})
+_BETWEEN_CUE_AND_NAME = frozenset({",", '"', "\u201c", "\u2018", "'"})
+_OBJECT_PRONOUNS = frozenset({"him", "her", "himself", "herself", "them", "me", "us"})
 _POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
 
 
@@ -108,17 +110,22 @@ def _after(token: Token) -> Token | None:
 
 
 def _cued(first: Token) -> bool:
-    """Is the word before this run a title, a relationship, a role or "called"?"""
+    """Is the word before this run a title, a relationship, a role, "called" or "known as"
+    (a comma or an opening quote may come between)?"""
     previous = _before(first)
-    if previous is not None and previous.text == ",":
-        previous = _before(first, 2)
+    while previous is not None and previous.text in _BETWEEN_CUE_AND_NAME:
+        previous = _before(previous)
     if previous is None:
         return False
     word = _word(previous).lower()
     if word in TITLES or word in RELATIONS or word in ROLES or word in NAMING:
         return True
     two_back = _before(previous)
-    return word == "as" and two_back is not None and two_back.lower_ == "known"
+    if two_back is None:
+        return False
+    if word in _OBJECT_PRONOUNS:
+        return two_back.lower_ in {"call", "calls", "calling"}
+    return word == "as" and two_back.lower_ == "known"
 
 
 def _strip_titles(run: list[Token]) -> tuple[list[Token], bool]:

@@ -179,6 +179,8 @@ class StreetAddressRecognizer(_RegexRecognizer):
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Full addresses found by pyap, then "12 Hope Street" style fragments."""
         found = [match.span() for match in STREET_PATTERN.finditer(text)]
+        if not found and not POSTCODE_PATTERN.search(text):
+            return found  # pyap is slow, and finds nothing without a street or a postcode
         position = 0
         for address in pyap.parse(text, country="GB"):
             full = str(address)
