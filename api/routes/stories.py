@@ -107,9 +107,12 @@ def withdraw_story(
 @router.get(
     "/{story_id}/deidentified",
     summary="The de-identified version (staff and reviewers of the story's site)",
+    description="With no version saved yet, `proposed` holds the personal-data detector's "
+    "de-identified version to start from and `found` what it found; a person still saves "
+    "and confirms it with PUT.",
 )
 def read_deidentified(story_id: Id, session: SessionDep, actor: CurrentActor) -> DeidentifiedPublic:
-    return stories.get_deidentified(session=session, actor=actor, story_id=story_id)
+    return stories.get_deidentified(session=session, actor=actor, story_id=story_id, propose=True)
 
 
 @router.put(

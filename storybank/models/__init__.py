@@ -17,6 +17,8 @@ from storybank.models.deidentified import (
     DEIDENTIFIED_FIELDS,
     DeidentifiedIn,
     DeidentifiedPublic,
+    PersonalDataFound,
+    ProposedDeidentified,
     StoryDeidentified,
 )
 from storybank.models.held import HeldForm
@@ -123,7 +125,9 @@ __all__ = [
     "LoginAttempt",
     "LoginSession",
     "MscDomain",
+    "PersonalDataFound",
     "Perspective",
+    "ProposedDeidentified",
     "ReportingPeriod",
     "ReviewAssignment",
     "Role",

@@ -81,8 +81,39 @@ class DeidentifiedIn(BaseModel):
     confirm: bool = False
 
 
+class PersonalDataFound(BaseModel):
+    """A piece of personal data the detector found in one of the story's fields.
+
+    `start`/`end` are character offsets into the original field (for community solutions,
+    into its lines joined by newlines); `replacement` is what the proposal puts there."""
+
+    field: str
+    kind: str = Check(
+        description="person_name, phone, email, postcode, nhs_number, date_of_birth or address"
+    )
+    start: int
+    end: int
+    text: str
+    replacement: str
+
+
+class ProposedDeidentified(BaseModel):
+    """The detector's proposal for the de-identified version, for a person to check."""
+
+    title: str
+    what_mattered: str
+    what_happened: str
+    what_changed: str
+    before_cls: str
+    why_significant: str
+    community_solutions: list[str]
+
+
 class DeidentifiedPublic(BaseModel):
-    """A story's de-identified version and whether it is confirmed."""
+    """A story's de-identified version and whether it is confirmed.
+
+    With nothing saved yet, the text fields hold the original, `proposed` the detector's
+    de-identified version to start from, and `found` what it found (when asked for)."""
 
     story_id: int
     title: str
@@ -98,3 +129,13 @@ class DeidentifiedPublic(BaseModel):
     confirmed_at: datetime | None
     confirmed_by_id: int | None
     updated_at: datetime | None
+    proposed: ProposedDeidentified | None = Check(
+        default=None,
+        description="When no version is saved: the detector's proposal, names replaced "
+        'consistently ("[Person A]") and other details by kind ("[phone]"). Not confirmed.',
+    )
+    found: list[PersonalDataFound] = Check(
+        default_factory=list,
+        description="When no version is saved: each piece of personal data the detector "
+        "found in the original, with its replacement in `proposed`.",
+    )

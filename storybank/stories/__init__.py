@@ -17,6 +17,7 @@ from storybank.stories.finding import (
     list_stories,
     to_public,
 )
+from storybank.stories.personal_data import personal_data_in, propose_deidentified
 from storybank.stories.status_rules import (
     Allowed,
     allowed,
@@ -62,6 +63,8 @@ __all__ = [
     "may_submit",
     "may_withdraw",
     "missing_for_submit",
+    "personal_data_in",
+    "propose_deidentified",
     "record_consent",
     "require_consent_changeable",
     "require_editable",

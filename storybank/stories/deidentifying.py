@@ -17,6 +17,7 @@ from storybank.models import (
     utcnow,
 )
 from storybank.stories.finding import get_story
+from storybank.stories.personal_data import propose_deidentified
 
 STALE_DEIDENTIFIED = (
     "Someone else saved this story's de-identified version after you opened it. Reload "
@@ -24,12 +25,19 @@ STALE_DEIDENTIFIED = (
 )
 
 
-def get_deidentified(*, session: Session, actor: Actor, story_id: int) -> DeidentifiedPublic:
-    """The story's de-identified version, or (if none is saved yet) the original to start
-    from; only for staff and reviewers of the story's site."""
+def get_deidentified(
+    *, session: Session, actor: Actor, story_id: int, propose: bool = False
+) -> DeidentifiedPublic:
+    """The story's de-identified version, or (if none is saved yet) the original, and with
+    `propose` the detector's proposal to start from and what it found; only for staff and
+    reviewers of the story's site."""
     story = get_story(session=session, actor=actor, story_id=story_id)
     require_deidentifier(actor, story.site_id)
-    return _public(story, session.get(StoryDeidentified, story.id))
+    version = session.get(StoryDeidentified, story.id)
+    public = _public(story, version)
+    if propose and version is None:
+        public.proposed, public.found = propose_deidentified(story)
+    return public
 
 
 def save_deidentified(

@@ -22,8 +22,11 @@ def test_staff_write_and_confirm_the_version_an_evaluator_then_reads(client, ses
     csrf = log_in(client, staff)
     page = client.get(f"/stories/{story.id}/deidentified")
     assert page.status_code == 200
-    assert "not written yet: the boxes below start from the original text" in text_of(page)
-    assert 'value="Maggie, 81, back at the allotment"' in page.text
+    shown = text_of(page)
+    assert "not written yet: the boxes below start from the personal-data detector's" in shown
+    assert 'value="[Person A], 81, back at the allotment"' in page.text
+    assert "[Person A] rang the hub on [phone]." in page.text
+    assert "Name Maggie [Person A]" in shown and "Phone number 0113 496 0000 [phone]" in shown
     story_page = text_of(client.get(f"/stories/{story.id}"))
     assert "Not written yet. The story stays in its site" in story_page
 

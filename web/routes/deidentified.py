@@ -15,7 +15,14 @@ from api.deps import SessionDep
 from storybank import accounts, stories
 from storybank.access import Actor
 from storybank.errors import Conflict
-from storybank.models import DEIDENTIFIED_FIELDS, DeidentifiedIn, DeidentifiedPublic, Id, Story
+from storybank.models import (
+    DEIDENTIFIED_FIELDS,
+    DeidentifiedIn,
+    DeidentifiedPublic,
+    Id,
+    ProposedDeidentified,
+    Story,
+)
 from web.deps import FormActor, FormValues, PageActor, ReadableStory
 from web.forms.messages import field_errors
 from web.forms.story import FIELD_LABELS
@@ -29,8 +36,13 @@ SOLUTIONS_HINT = "One per line."
 def deidentified_page(
     request: Request, session: SessionDep, actor: PageActor, story: ReadableStory
 ) -> Response:
-    current = stories.get_deidentified(session=session, actor=actor, story_id=story.id or 0)
-    return _page(request, session, story, current, _values(current))
+    current = stories.get_deidentified(
+        session=session, actor=actor, story_id=story.id or 0, propose=True
+    )
+    # Once a version is saved, the detector checks it for anything left behind.
+    found = current.found if current.proposed else stories.personal_data_in(current)
+    values = _values(current.proposed or current)
+    return _page(request, session, story, current, values, personal_data=found)
 
 
 @router.post("/stories/{story_id}/deidentified")
@@ -55,10 +67,11 @@ def save_deidentified(
     return RedirectResponse(f"/stories/{story_id}?{flag}=1", status_code=303)
 
 
-def _values(current: DeidentifiedPublic) -> dict[str, str]:
-    values = {name: getattr(current, name) for name in DEIDENTIFIED_FIELDS}
-    values["community_solutions"] = "\n".join(current.community_solutions)
-    values["version"] = str(current.version)
+def _values(texts: DeidentifiedPublic | ProposedDeidentified) -> dict[str, str]:
+    """The form's values: the saved version, or the detector's proposal (version 0)."""
+    values = {name: getattr(texts, name) for name in DEIDENTIFIED_FIELDS}
+    values["community_solutions"] = "\n".join(texts.community_solutions)
+    values["version"] = str(getattr(texts, "version", 0))
     return values
 
 
@@ -93,6 +106,7 @@ def _page(
         "errors": extra.pop("errors", {}),
         "labels": {**FIELD_LABELS, "version": "Version"},
         "fields": [(name, FIELD_LABELS.get(name, name)) for name in DEIDENTIFIED_FIELDS],
+        "personal_data": extra.pop("personal_data", None),
         "is_self": actor.id == story.author_id,
         **extra,
     }

@@ -86,7 +86,12 @@ def edit_story_page(
         return not_editable
     notice = "Your draft has been saved." if request.query_params.get("saved") else None
     return _story_form(
-        request, story=story, site=_site(session, story), values=story_values(story), notice=notice
+        request,
+        story=story,
+        site=_site(session, story),
+        values=story_values(story),
+        notice=notice,
+        personal_data=stories.personal_data_in(story),
     )
 
 
