@@ -48,7 +48,7 @@ class LemmaPatterns:
     """Labelled patterns, found by the first lemma of each."""
 
     def __init__(self) -> None:
-        self.by_first: dict[str, list[tuple[str, tuple[Step, ...]]]] = {}
+        self.by_first: dict[str, list[tuple[str, tuple[Step, ...], frozenset[str]]]] = {}
 
     def add(self, label: str, token_patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         """Add a label's patterns."""
@@ -58,16 +58,23 @@ class LemmaPatterns:
     def _index(self, label: str, steps: tuple[Step, ...]) -> None:
         if not steps or not steps[0].lemmas:
             return
+        second = ANY
+        if len(steps) > 1 and steps[0].most == 1 and steps[1].least == 1:
+            second = steps[1].lemmas  # the word every match has right after the first
         for lemma in steps[0].lemmas:
-            self.by_first.setdefault(lemma, []).append((label, steps))
+            self.by_first.setdefault(lemma, []).append((label, steps, second))
         if steps[0].least == 0:  # an optional first word: the pattern may also start after it
             self._index(label, steps[1:])
 
     def matches(self, lemmas: Sequence[str]) -> list[tuple[str, int, int]]:
         """(label, start, end) of the longest non-overlapping matches of each label."""
         found: dict[str, list[tuple[int, int]]] = {}
+        size = len(lemmas)
         for start, lemma in enumerate(lemmas):
-            for label, steps in self.by_first.get(lemma, ()):
+            for label, steps, second in self.by_first.get(lemma, ()):
+                # most candidates fail on their second word: check it before the search
+                if second and (start + 1 >= size or lemmas[start + 1] not in second):
+                    continue
                 end = _longest(steps, lemmas, start)
                 if end is not None:
                     found.setdefault(label, []).append((start, end))
