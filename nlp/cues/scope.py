@@ -1,6 +1,8 @@
 """What a cue means where it stands: evidence, negated, hedged, or only context.
 
 The rule (documented in nlp/README.md):
+- A cue whose clause names someone else as the one changing (a code's `not_after` words:
+  "staff felt more confident" is not the person's confidence) is not evidence.
 - A *gain* cue describes the change itself ("made friends", "less lonely"). It is evidence
   unless a negator ("did not make friends"), a hedge ("might join") or a counterfactual
   ("would never have gone out") stands before it in the same clause.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nlp.cues.lexicon import Phrases, Scope
+from nlp.cues.lexicon import CodeCues, Phrases, Scope
 
 EVIDENCE = "evidence"
 NEGATED = "negated"
@@ -33,7 +35,7 @@ def judge(
     sent_end: int,
     *,
     kind: str,
-    avoided: bool,
+    cues: CodeCues,
     scope: Scope,
 ) -> str:
     """The status of the cue at lemmas[start:end] within the sentence [sent_start, sent_end)."""
@@ -43,23 +45,31 @@ def judge(
     negated = any(lemma in scope.negators for lemma in before)
     hedged = _has_any(before, scope.hedges)
     counterfactual = _has_any(before, scope.counterfactual)
+    if cues.not_after and cues.not_after.intersection(
+        _clause_before(lemmas, start, sent_start, scope, window=start - sent_start)
+    ):
+        return NEGATED
     if kind == "gain":
         if negated:
             return NEGATED
         return HEDGED if hedged or counterfactual else EVIDENCE
-    if changed or (avoided and (counterfactual or negated)):
+    expected = counterfactual or _has_any(before, scope.expected)
+    if changed or (cues.avoided and (expected or negated)):
         return EVIDENCE
     if negated:
         return NEGATED
     return HEDGED if hedged else CONTEXT
 
 
-def _clause_before(lemmas: Sequence[str], start: int, sent_start: int, scope: Scope) -> list[str]:
-    window = list(lemmas[max(sent_start, start - scope.window) : start])
-    for index in range(len(window) - 1, -1, -1):
-        if window[index] in scope.boundaries:
-            return window[index + 1 :]
-    return window
+def _clause_before(
+    lemmas: Sequence[str], start: int, sent_start: int, scope: Scope, window: int | None = None
+) -> list[str]:
+    size = scope.window if window is None else window
+    found = list(lemmas[max(sent_start, start - size) : start])
+    for index in range(len(found) - 1, -1, -1):
+        if found[index] in scope.boundaries:
+            return found[index + 1 :]
+    return found
 
 
 def _has_any(lemmas: Sequence[str], phrases: Phrases) -> bool:
