@@ -46,13 +46,14 @@ def model_to_bytes(model: TrainedModel) -> bytes:
     }
     for index, c in enumerate(model.classifiers):
         arrays[f"coef_{index}"] = c.coef
+        arrays[f"cue_coef_{index}"] = c.cue_coef
         manifest["classifiers"].append(
             {
                 "key": c.key,
                 "intercept": c.intercept,
-                "cue_only": c.cue_only,
-                "platt_a": c.platt_a,
-                "platt_b": c.platt_b,
+                "cue_intercept": c.cue_intercept,
+                "share": c.share,
+                "platt": list(c.platt),
                 "threshold": c.threshold,
             }
         )
@@ -103,19 +104,24 @@ def _model(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> TrainedModel:
         profile_vectors=_array(archive, "profile_vectors").astype(np.float32),
         vector_weight=options.vector_weight,
     )
-    classifiers = tuple(
-        CodeClassifier(
-            key=str(c["key"]),
-            coef=_array(archive, f"coef_{i}").astype(np.float64),
-            intercept=float(c["intercept"]),
-            cue_only=bool(c["cue_only"]),
-            platt_a=float(c["platt_a"]),
-            platt_b=float(c["platt_b"]),
-            threshold=float(c["threshold"]),
-        )
-        for i, c in enumerate(manifest["classifiers"])
-    )
+    classifiers = tuple(_classifier(archive, i, c) for i, c in enumerate(manifest["classifiers"]))
     return TrainedModel(_info_from_json(manifest["info"]), options, space, classifiers)
+
+
+def _classifier(archive: zipfile.ZipFile, index: int, data: dict[str, Any]) -> CodeClassifier:
+    platt = [float(value) for value in data["platt"]]
+    if len(platt) != 4:
+        raise ModelFormatError("a classifier's calibration needs four numbers")
+    return CodeClassifier(
+        key=str(data["key"]),
+        coef=_array(archive, f"coef_{index}").astype(np.float64),
+        intercept=float(data["intercept"]),
+        cue_coef=_array(archive, f"cue_coef_{index}").astype(np.float64),
+        cue_intercept=float(data["cue_intercept"]),
+        share=float(data["share"]),
+        platt=(platt[0], platt[1], platt[2], platt[3]),
+        threshold=float(data["threshold"]),
+    )
 
 
 def _info_json(info: ModelInfo) -> dict[str, Any]:
