@@ -65,6 +65,7 @@ def main() -> None:
     sizes = [len(pool) if s == "all" else int(s) for s in args.sizes.split(",")]
     print(f"held-out fifth: {len(held)} demo stories; dev file: {len(dev)} stories")
     reports: dict[str, GoldReport] = {}
+    model = None
     for size in sizes:
         training = pool[:size]
         model = nlp.train_model(training, codes, codebook_version=version, seed=args.seed)
@@ -88,7 +89,13 @@ def main() -> None:
             f"  {'cross-validation':<22} outcomes micro-F1 {cv['outcome_micro_f1']:.2f} "
             f"kappa {cv['outcome_mean_kappa']:.2f} | themes micro-F1 {cv['theme_micro_f1']:.2f}"
         )
-    if args.per_code:
+    if args.per_code and model is not None:
+        print(f"\n== cross-validation on the {sizes[-1]} training stories (5 folds), per code ==")
+        for key, m in model.info.per_code.items():
+            print(
+                f"  {key:<26} P {m.precision:.2f} R {m.recall:.2f} F1 {m.f1:.2f} "
+                f"kappa {m.kappa:.2f} n {m.support} threshold {m.threshold:.2f}"
+            )
         for label, report in reports.items():
             print(f"\n== {label} (model trained on {sizes[-1]}) ==")
             print(report.as_text())
