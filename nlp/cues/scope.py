@@ -39,26 +39,21 @@ def judge(
     scope: Scope,
 ) -> str:
     """The status of the cue at lemmas[start:end] within the sentence [sent_start, sent_end)."""
+    whole_clause = _clause_before(lemmas, start, sent_start, scope, window=start - sent_start)
+    if cues.not_after and cues.not_after.intersection(whole_clause):
+        return NEGATED
     before = _clause_before(lemmas, start, sent_start, scope)
-    after = lemmas[end : min(sent_end, end + 6)]
-    changed = _has_any(before, scope.change) or _has_any(after, scope.change_after)
     negated = any(lemma in scope.negators for lemma in before)
     hedged = _has_any(before, scope.hedges)
     counterfactual = _has_any(before, scope.counterfactual)
-    if cues.not_after and cues.not_after.intersection(
-        _clause_before(lemmas, start, sent_start, scope, window=start - sent_start)
-    ):
-        return NEGATED
     if kind == "gain":
-        if negated:
-            return NEGATED
-        return HEDGED if hedged or counterfactual else EVIDENCE
+        return NEGATED if negated else HEDGED if hedged or counterfactual else EVIDENCE
+    after = lemmas[end : min(sent_end, end + 6)]
+    changed = _has_any(before, scope.change) or _has_any(after, scope.change_after)
     expected = counterfactual or _has_any(before, scope.expected)
     if changed or (cues.avoided and (expected or negated)):
         return EVIDENCE
-    if negated:
-        return NEGATED
-    return HEDGED if hedged else CONTEXT
+    return NEGATED if negated else HEDGED if hedged else CONTEXT
 
 
 def _clause_before(
