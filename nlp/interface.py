@@ -107,6 +107,7 @@ class ModelInfo:
     per_code: Mapping[str, CodeMetrics]
     summary: Mapping[str, float] = field(default_factory=dict)
     trained_at: str = ""
+    options: Mapping[str, float | int | bool | str] = field(default_factory=dict)  # TrainOptions
 
 
 class Suggester(Protocol):

@@ -139,5 +139,6 @@ def _info_from_json(data: dict[str, Any]) -> ModelInfo:
         library_versions=dict(data["library_versions"]),
         per_code={k: CodeMetrics(**v) for k, v in data["per_code"].items()},
         summary=dict(data["summary"]),
+        options=dict(data.get("options", {})),
         trained_at=str(data.get("trained_at", "")),
     )

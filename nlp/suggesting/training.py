@@ -231,6 +231,7 @@ def train_model(
         per_code=cv.per_code,
         summary=cv.summary,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        options=chosen.as_dict(),
     )
     return TrainedModel(info, chosen, space, tuple(classifiers))
 
