@@ -28,6 +28,18 @@ class ModelFormatError(ValueError):
 
 def model_to_bytes(model: TrainedModel) -> bytes:
     """The model as a zip of JSON and .npy arrays."""
+    manifest, arrays = _manifest(model)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, sort_keys=True))
+        for name, array in sorted(arrays.items()):
+            member = io.BytesIO()
+            np.save(member, np.ascontiguousarray(array), allow_pickle=False)
+            archive.writestr(f"{name}.npy", member.getvalue())
+    return buffer.getvalue()
+
+
+def _manifest(model: TrainedModel) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     space = model.space
     arrays: dict[str, np.ndarray] = {
         "profiles": space.profiles.toarray(),
@@ -45,8 +57,7 @@ def model_to_bytes(model: TrainedModel) -> bytes:
         "classifiers": [],
     }
     for index, c in enumerate(model.classifiers):
-        arrays[f"coef_{index}"] = c.coef
-        arrays[f"cue_coef_{index}"] = c.cue_coef
+        arrays[f"coef_{index}"], arrays[f"cue_coef_{index}"] = c.coef, c.cue_coef
         manifest["classifiers"].append(
             {
                 "key": c.key,
@@ -57,14 +68,7 @@ def model_to_bytes(model: TrainedModel) -> bytes:
                 "threshold": c.threshold,
             }
         )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, sort_keys=True))
-        for name, array in sorted(arrays.items()):
-            member = io.BytesIO()
-            np.save(member, np.ascontiguousarray(array), allow_pickle=False)
-            archive.writestr(f"{name}.npy", member.getvalue())
-    return buffer.getvalue()
+    return manifest, arrays
 
 
 def load_model(data: bytes) -> TrainedModel:

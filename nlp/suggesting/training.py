@@ -222,18 +222,34 @@ def train_model(
         classifier.threshold = cut
     if progress:
         progress(folds + 1, folds + 1)
-    info = ModelInfo(
-        version=model_version(examples, codebook, codebook_version, chosen, seed),
+    version = model_version(examples, codebook, codebook_version, chosen, seed)
+    return TrainedModel(
+        model_info(version, codebook_version, codebook, cv, chosen),
+        chosen,
+        space,
+        tuple(classifiers),
+    )
+
+
+def model_info(
+    version: str,
+    codebook_version: str,
+    codebook: Sequence[CodeSpec],
+    cv: CrossValidation,
+    options: TrainOptions,
+) -> ModelInfo:
+    """What a newly trained model says about itself."""
+    return ModelInfo(
+        version=version,
         codebook_version=codebook_version,
         labels=tuple(c.key for c in codebook),
-        training_size=len(examples),
+        training_size=cv.size,
         library_versions=library_versions(),
         per_code=cv.per_code,
         summary=cv.summary,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        options=chosen.as_dict(),
+        options=options.as_dict(),
     )
-    return TrainedModel(info, chosen, space, tuple(classifiers))
 
 
 def model_version(
