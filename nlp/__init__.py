@@ -1,26 +1,34 @@
-"""Natural-language processing for storybank (code suggestions, PII detection).
+"""Natural-language processing for storybank: code suggestions with evidence, evaluation.
 
-Knows nothing of the database: text and labelled examples in, plain dataclasses out.
-The suggestion pipeline arrives with the NLP issue; this package is its home.
+Knows nothing of the database: text and labelled examples in, plain dataclasses out
+(nlp/interface.py). Heavy modules (spaCy, scikit-learn) load on first use, not on import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from importlib import import_module
+from typing import Any
 
-from nlp.interface import Deidentified, PersonalData
+_EXPORTS = {
+    "load_pipeline": "nlp.pipeline",
+    "train_model": "nlp.suggesting.training",
+    "cross_validate": "nlp.suggesting.training",
+    "TrainedModel": "nlp.suggesting.model",
+    "load_model": "nlp.suggesting.storage",
+    "ModelFormatError": "nlp.suggesting.storage",
+    "evaluate_gold": "nlp.evaluation",
+    "GoldReport": "nlp.evaluation",
+    "read_gold_jsonl": "nlp.evaluation",
+    "reliability_table": "nlp.evaluation",
+    "find_personal_data": "nlp.personal_data",
+    "deidentify": "nlp.personal_data",
+}
+
+__all__ = sorted(_EXPORTS)
 
 
-def find_personal_data(text: str) -> list[PersonalData]:
-    """The person names, phones, e-mails, postcodes, NHS numbers, dates of birth and street
-    addresses in `text` (the detector loads on first use, once per process)."""
-    from nlp.personal_data import find_personal_data as find
-
-    return find(text)
-
-
-def deidentify(fields: Mapping[str, str]) -> Deidentified:
-    """A story's text fields with personal data replaced, names consistently across fields."""
-    from nlp.personal_data import deidentify as redact
-
-    return redact(fields)
+def __getattr__(name: str) -> Any:
+    """Import the public API lazily, so `import nlp.interface` stays light."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'nlp' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)
