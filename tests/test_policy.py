@@ -17,6 +17,7 @@ from starlette.routing import Mount
 
 from storybank.accounts import create_api_token, grant_role
 from tests.builders import KEYED, actor_for, make_site, make_story, make_user, token_headers
+from tests.learning_builders import add_model_version
 from tests.msc_builders import add_policy_round
 
 ANON = "anonymous"
@@ -35,6 +36,8 @@ ADMIN = {"admin"}
 RUNNERS = {"facilitator", "admin", "reviewer"}
 PANEL = {"panel_member"}
 ROUND_READERS = RUNNERS | PANEL
+# Model versions: admins and reviewers read their figures.
+MODEL_READERS = {"admin", "reviewer"}
 
 
 @dataclass
@@ -55,6 +58,7 @@ class World:
     feedback_id: int = 0
     facilitator_id: int = 0
     newcomer_id: int = 0
+    model_version: str = ""
 
 
 @dataclass
@@ -79,6 +83,10 @@ def _round(w: World) -> dict[str, Any]:
 
 def _round_domain(w: World) -> dict[str, Any]:
     return {"round_id": w.round_id, "domain_id": w.domain_id}
+
+
+def _model(w: World) -> dict[str, Any]:
+    return {"version": w.model_version}
 
 
 REASONS = "The panel chose it because the change lasted and the person said why it mattered."
@@ -177,6 +185,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/units"): Rule(ADMIN),
     ("POST", "/admin/units"): Rule(ADMIN, form=lambda w: {"name": "Page site", "level": "site"}),
     ("GET", "/admin/audit"): Rule(ADMIN),
+    ("GET", "/admin/models"): Rule(MODEL_READERS),
+    ("GET", "/admin/models/{version}"): Rule(MODEL_READERS, path_params=_model),
     ("GET", "/admin/privacy"): Rule(ADMIN),
     # Look-ups without a query re-show the page with a message (422): allowed, not refused.
     ("GET", "/admin/privacy/story"): Rule(ADMIN),
@@ -258,6 +268,8 @@ POLICY: dict[tuple[str, str], Rule] = {
         body=lambda w: {"password": "another long password"},
     ),
     ("GET", "/api/v1/audit"): Rule(ADMIN),
+    ("GET", "/api/v1/models"): Rule(MODEL_READERS),
+    ("GET", "/api/v1/models/{version}"): Rule(MODEL_READERS, path_params=_model),
     ("GET", "/api/v1/audit/export.csv"): Rule(ADMIN),
     ("GET", "/api/v1/privacy/stories/{story_id}"): Rule(ADMIN, path_params=_story),
     ("GET", "/api/v1/privacy/users/{user_id}"): Rule(
@@ -485,6 +497,7 @@ def world(session):
     )
     objects = World(site.id, story.id, draft.id, users["reviewer"].id, spare.id, erasable.id)
     add_policy_round(session, objects, site, users["facilitator"], users["panel_member"])
+    objects.model_version = add_model_version(session, "2026-12-02T11-00-00-0a0a").version
     return objects, headers
 
 

@@ -4,6 +4,7 @@ from api.routes import (
     account,
     audit,
     codebook,
+    models,
     msc,
     msc_rounds,
     privacy,
@@ -17,6 +18,7 @@ from api.routes import (
 ROUTERS = [
     stories.router,
     codebook.router,
+    models.router,
     sites.router,
     account.router,
     users.router,

@@ -20,6 +20,14 @@ from storybank.models.deidentified import (
     StoryDeidentified,
 )
 from storybank.models.held import HeldForm
+from storybank.models.learning import (
+    CodeFigures,
+    ModelStatus,
+    ModelVersion,
+    ModelVersionDetail,
+    ModelVersionPublic,
+    ReliabilityRow,
+)
 from storybank.models.msc import (
     Ballot,
     MscDomain,
@@ -92,6 +100,7 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "Code",
+    "CodeFigures",
     "CodeKind",
     "CodePublic",
     "CodeRef",
@@ -110,8 +119,13 @@ __all__ = [
     "Int64",
     "LoginAttempt",
     "LoginSession",
+    "ModelStatus",
+    "ModelVersion",
+    "ModelVersionDetail",
+    "ModelVersionPublic",
     "MscDomain",
     "Perspective",
+    "ReliabilityRow",
     "ReportingPeriod",
     "Role",
     "RoundCandidate",
