@@ -23,6 +23,8 @@ from storybank.accounts import find_user_by_email, hash_password
 from storybank.audit import record_event
 from storybank.codebook import load_codebook
 from storybank.demo_msc import load_msc_demo
+from storybank.learning import TrainingResult, active_version, train_and_maybe_activate
+from storybank.learning.training import Progress
 from storybank.models import (
     DEIDENTIFIED_FIELDS,
     Code,
@@ -143,6 +145,15 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
     session.commit()
     users_after = session.exec(select(func.count()).select_from(User)).one()
     return DemoLoad(len(REGIONS), users_after - users_before, len(stories), codings)
+
+
+def train_demo_model(
+    *, session: Session, progress: Progress | None = None
+) -> TrainingResult | None:
+    """Train and activate the first model from the demo codings (None if one exists)."""
+    if active_version(session) is not None:
+        return None
+    return train_and_maybe_activate(session=session, actor=None, progress=progress, via="demo")
 
 
 def _demo_accounts(session: Session, sites: dict[str, Any]) -> None:

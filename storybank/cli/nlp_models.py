@@ -64,7 +64,7 @@ def train(
                     session=session,
                     actor=actor,
                     options=options,
-                    progress=_stage_bar(bar),
+                    progress=stage_bar(bar),
                     seed=seed,
                 )
         except StorybankError as error:
@@ -82,7 +82,7 @@ def _trainer(session: Session, email: str | None) -> User | None:
         return None
 
 
-def _stage_bar(bar: Progress) -> StageProgress:
+def stage_bar(bar: Progress) -> StageProgress:
     """A progress callback showing one bar per stage (training, checking on the folds)."""
     tasks: dict[str, Any] = {}
 
