@@ -136,3 +136,47 @@ class Deidentified:
     fields: Mapping[str, str]
     found: Mapping[str, tuple[PersonalData, ...]]
     replacements: Mapping[str, str]  # original text -> "[Person A]", "[phone]", ...
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """How a suggestion model is trained (recorded with it, so two can be compared)."""
+
+    c: float = 1.0  # inverse regularisation of each code's logistic regression
+    char_ngrams: bool = True
+    cue_weight: float = 1.0
+    recall_beta: float = 1.5  # thresholds maximise F-beta: beta > 1 favours recall
+    min_positive: int = 3  # below this many positive stories a code runs on its cues alone
+    folds: int = 5
+    pipeline: str = "blank"  # "blank" (nlp/config.cfg) or an installed spaCy pipeline's name
+
+    def as_dict(self) -> dict[str, float | int | bool | str]:
+        """The options as plain JSON values."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Cross-validated figures per code and in summary, with the folds that produced them."""
+
+    per_code: Mapping[str, CodeMetrics]
+    summary: Mapping[str, float]
+    folds: int
+    seed: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Suggestions whose confidence fell in [low, high): how many, and how many were accepted."""
+
+    low: float
+    high: float
+    count: int
+    accepted: int
+    mean_confidence: float
+
+    @property
+    def acceptance(self) -> float | None:
+        """The observed acceptance rate (None for an empty bin)."""
+        return self.accepted / self.count if self.count else None

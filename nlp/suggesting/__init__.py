@@ -1,0 +1,1 @@
+"""The suggestion model: features, per-code classifiers, evidence sentences, safe storage."""

@@ -1,0 +1,85 @@
+"""One logistic regression per code over shared + per-code features, kept as plain arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0], dtype=np.float64)
+CUE_ONLY_INTERCEPT = -2.5
+
+
+@dataclass
+class CodeClassifier:
+    """A code's linear decision function (its calibration and threshold are set afterwards)."""
+
+    key: str
+    coef: np.ndarray  # shared features, then the code's own block
+    intercept: float
+    cue_only: bool
+    platt_a: float = 1.0
+    platt_b: float = 0.0
+    threshold: float = 0.5
+
+    def decision(self, shared: sparse.csr_matrix, block: np.ndarray) -> np.ndarray:
+        """Raw scores for rows of shared features and this code's block."""
+        width = shared.shape[1]
+        return shared @ self.coef[:width] + block @ self.coef[width:] + self.intercept
+
+    def probability(self, decision: np.ndarray) -> np.ndarray:
+        """Calibrated confidence from raw scores (Platt scaling fitted out of fold)."""
+        return 1.0 / (1.0 + np.exp(-(self.platt_a * decision + self.platt_b)))
+
+
+def fit_classifier(
+    key: str,
+    shared: sparse.csr_matrix,
+    block: np.ndarray,
+    y: np.ndarray,
+    *,
+    c: float,
+    min_positive: int,
+    seed: int,
+) -> CodeClassifier:
+    """Fit one code; with too few positive (or negative) stories it runs on cues alone."""
+    positives = int(y.sum())
+    width = shared.shape[1]
+    if positives < min_positive or positives > len(y) - 2:
+        coef = np.concatenate([np.zeros(width), CUE_ONLY_WEIGHTS])
+        return CodeClassifier(key, coef, CUE_ONLY_INTERCEPT, cue_only=True)
+    rows = sparse.hstack([shared, sparse.csr_matrix(block)], format="csr")
+    model = LogisticRegression(
+        C=c, class_weight="balanced", solver="liblinear", random_state=seed, max_iter=1000
+    )
+    model.fit(rows, y)
+    return CodeClassifier(key, model.coef_[0].astype(np.float64), float(model.intercept_[0]), False)
+
+
+def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling parameters for out-of-fold scores (identity-ish when y is constant)."""
+    if y.min() == y.max():
+        return 1.0, 0.0
+    model = LogisticRegression(C=100.0, solver="lbfgs")
+    model.fit(decision.reshape(-1, 1), y)
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def best_threshold(probability: np.ndarray, y: np.ndarray, beta: float) -> float:
+    """The cut that maximises F-beta on out-of-fold confidences (beta > 1 favours recall)."""
+    if y.sum() == 0:
+        return 0.99
+    candidates = np.unique(np.round(probability, 4))
+    best, best_score = 0.5, -1.0
+    for cut in candidates:
+        predicted = probability >= cut
+        tp = float((predicted & (y == 1)).sum())
+        fp = float((predicted & (y == 0)).sum())
+        fn = float((~predicted & (y == 1)).sum())
+        denominator = (1 + beta**2) * tp + beta**2 * fn + fp
+        score = (1 + beta**2) * tp / denominator if denominator else 0.0
+        if score > best_score + 1e-9:
+            best, best_score = float(cut), score
+    return min(max(best, 0.05), 0.95)

@@ -1,0 +1,142 @@
+"""Saving and loading a trained model safely: JSON and numpy arrays in a zip, never pickle."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from nlp.cues.lexicon import shipped_lexicon
+from nlp.interface import CodeMetrics, ModelInfo, TrainOptions
+from nlp.suggesting.classifiers import CodeClassifier
+from nlp.suggesting.features import CHAR_PARAMS, WORD_PARAMS, Vocabulary
+from nlp.suggesting.model import TrainedModel
+from nlp.suggesting.space import FeatureSpace
+
+FORMAT = "storybank-suggester/1"
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+
+
+class ModelFormatError(ValueError):
+    """The bytes are not a storybank suggestion model this version can read."""
+
+
+def model_to_bytes(model: TrainedModel) -> bytes:
+    """The model as a zip of JSON and .npy arrays."""
+    space = model.space
+    arrays: dict[str, np.ndarray] = {"profiles": space.profiles.toarray()}
+    word_vocab, arrays["word_idf"] = space.word.to_state()
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "info": _info_json(model.info),
+        "options": model.options.as_dict(),
+        "keys": list(space.keys),
+        "cue_weight": space.cue_weight,
+        "word_vocabulary": word_vocab,
+        "lexicon_version": space.lexicon.version,
+        "classifiers": [],
+    }
+    if space.char is not None:
+        manifest["char_vocabulary"], arrays["char_idf"] = space.char.to_state()
+    for index, c in enumerate(model.classifiers):
+        arrays[f"coef_{index}"] = c.coef
+        manifest["classifiers"].append(
+            {
+                "key": c.key,
+                "intercept": c.intercept,
+                "cue_only": c.cue_only,
+                "platt_a": c.platt_a,
+                "platt_b": c.platt_b,
+                "threshold": c.threshold,
+            }
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, sort_keys=True))
+        for name, array in sorted(arrays.items()):
+            member = io.BytesIO()
+            np.save(member, np.ascontiguousarray(array), allow_pickle=False)
+            archive.writestr(f"{name}.npy", member.getvalue())
+    return buffer.getvalue()
+
+
+def load_model(data: bytes) -> TrainedModel:
+    """A model from `to_bytes`; refuses anything else (and never unpickles)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(_member(archive, "manifest.json"))
+        if manifest.get("format") != FORMAT:
+            raise ModelFormatError("not a storybank suggestion model")
+        return _model(archive, manifest)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+        if isinstance(error, ModelFormatError):
+            raise
+        raise ModelFormatError(f"unreadable model: {error}") from error
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    if archive.getinfo(name).file_size > MAX_MEMBER_BYTES:
+        raise ModelFormatError(f"{name} is too large")
+    return archive.read(name)
+
+
+def _array(archive: zipfile.ZipFile, name: str) -> np.ndarray:
+    array: np.ndarray = np.load(io.BytesIO(_member(archive, f"{name}.npy")), allow_pickle=False)
+    return array
+
+
+def _model(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> TrainedModel:
+    options = TrainOptions(**manifest["options"])
+    word = Vocabulary.from_state(
+        WORD_PARAMS, manifest["word_vocabulary"], _array(archive, "word_idf")
+    )
+    char = None
+    if "char_vocabulary" in manifest:
+        char = Vocabulary.from_state(
+            CHAR_PARAMS, manifest["char_vocabulary"], _array(archive, "char_idf")
+        )
+    space = FeatureSpace(
+        keys=tuple(manifest["keys"]),
+        word=word,
+        char=char,
+        profiles=sparse.csr_matrix(_array(archive, "profiles")),
+        lexicon=shipped_lexicon(),
+        cue_weight=float(manifest["cue_weight"]),
+    )
+    classifiers = tuple(
+        CodeClassifier(
+            key=str(c["key"]),
+            coef=_array(archive, f"coef_{i}").astype(np.float64),
+            intercept=float(c["intercept"]),
+            cue_only=bool(c["cue_only"]),
+            platt_a=float(c["platt_a"]),
+            platt_b=float(c["platt_b"]),
+            threshold=float(c["threshold"]),
+        )
+        for i, c in enumerate(manifest["classifiers"])
+    )
+    return TrainedModel(_info_from_json(manifest["info"]), options, space, classifiers)
+
+
+def _info_json(info: ModelInfo) -> dict[str, Any]:
+    data = asdict(info)
+    data["labels"] = list(info.labels)
+    return data
+
+
+def _info_from_json(data: dict[str, Any]) -> ModelInfo:
+    return ModelInfo(
+        version=str(data["version"]),
+        codebook_version=str(data["codebook_version"]),
+        labels=tuple(data["labels"]),
+        training_size=int(data["training_size"]),
+        library_versions=dict(data["library_versions"]),
+        per_code={k: CodeMetrics(**v) for k, v in data["per_code"].items()},
+        summary=dict(data["summary"]),
+        trained_at=str(data.get("trained_at", "")),
+    )

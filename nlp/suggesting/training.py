@@ -1,0 +1,213 @@
+"""Training and cross-validation: multi-label stratified folds, calibration, thresholds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+
+import numpy as np
+from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+
+from nlp.cues.lexicon import shipped_lexicon
+from nlp.interface import CodeSpec, CrossValidation, LabelledStory, ModelInfo, TrainOptions
+from nlp.metrics import kind_summary, label_matrix, per_code
+from nlp.pipeline import load_pipeline
+from nlp.suggesting.analysis import Analysis, analyse_many
+from nlp.suggesting.classifiers import CodeClassifier, best_threshold, fit_classifier, fit_platt
+from nlp.suggesting.model import TrainedModel
+from nlp.suggesting.space import FeatureSpace
+
+Progress = Callable[[int, int], None]
+LIBRARIES = ("spacy", "scikit-learn", "numpy", "scipy", "iterative-stratification")
+
+
+def fit_raw(
+    analyses: Sequence[Analysis],
+    y: np.ndarray,
+    codebook: Sequence[CodeSpec],
+    options: TrainOptions,
+    seed: int,
+) -> tuple[FeatureSpace, list[CodeClassifier]]:
+    """Fit the feature space and one uncalibrated classifier per code."""
+    space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options)
+    shared, blocks = space.shared(analyses), space.blocks(analyses)
+    classifiers = [
+        fit_classifier(
+            code.key,
+            shared,
+            blocks[:, i, :],
+            y[:, i],
+            c=options.c,
+            min_positive=options.min_positive,
+            seed=seed,
+        )
+        for i, code in enumerate(codebook)
+    ]
+    return space, classifiers
+
+
+def decisions(
+    space: FeatureSpace, classifiers: Sequence[CodeClassifier], analyses: Sequence[Analysis]
+) -> np.ndarray:
+    """Raw scores, stories x codes."""
+    shared, blocks = space.shared(analyses), space.blocks(analyses)
+    return np.stack(
+        [c.decision(shared, blocks[:, i, :]) for i, c in enumerate(classifiers)], axis=1
+    )
+
+
+def fold_indices(y: np.ndarray, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Multi-label stratified folds: the same seed and labels give the same folds."""
+    splitter = MultilabelStratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros((len(y), 1)), y))
+
+
+def out_of_fold(
+    analyses: Sequence[Analysis],
+    y: np.ndarray,
+    codebook: Sequence[CodeSpec],
+    options: TrainOptions,
+    folds: int,
+    seed: int,
+    progress: Progress | None,
+) -> tuple[np.ndarray, list[bool]]:
+    """Each story's raw scores from a model that never saw it; which codes ran on cues alone."""
+    scores = np.zeros(y.shape, dtype=np.float64)
+    cue_only = [False] * y.shape[1]
+    splits = fold_indices(y, folds, seed)
+    for step, (train, test) in enumerate(splits, start=1):
+        space, classifiers = fit_raw(
+            [analyses[i] for i in train], y[train], codebook, options, seed
+        )
+        scores[test] = decisions(space, classifiers, [analyses[i] for i in test])
+        cue_only = [a or c.cue_only for a, c in zip(cue_only, classifiers, strict=True)]
+        if progress:
+            progress(step, folds + 1)
+    return scores, cue_only
+
+
+def calibrated(
+    scores: np.ndarray, y: np.ndarray, beta: float
+) -> tuple[list[tuple[float, float]], list[float], np.ndarray]:
+    """Platt parameters, thresholds and calibrated confidences for out-of-fold scores."""
+    platt = [fit_platt(scores[:, i], y[:, i]) for i in range(y.shape[1])]
+    probs = np.stack(
+        [1 / (1 + np.exp(-(a * scores[:, i] + b))) for i, (a, b) in enumerate(platt)], axis=1
+    )
+    cuts = [best_threshold(probs[:, i], y[:, i], beta) for i in range(y.shape[1])]
+    return platt, cuts, probs
+
+
+def cross_validate_analysed(
+    analyses: Sequence[Analysis],
+    codebook: Sequence[CodeSpec],
+    y: np.ndarray,
+    *,
+    options: TrainOptions,
+    folds: int,
+    seed: int,
+    progress: Progress | None = None,
+) -> tuple[CrossValidation, list[tuple[float, float]], list[float]]:
+    """Cross-validated figures, with the calibration and thresholds they imply."""
+    scores, _ = out_of_fold(analyses, y, codebook, options, folds, seed, progress)
+    platt, cuts, probs = calibrated(scores, y, options.recall_beta)
+    predicted = (probs >= np.array(cuts)).astype(np.int64)
+    keys = [code.key for code in codebook]
+    metrics = per_code(keys, y, predicted, cuts)
+    summary = kind_summary(codebook, y, predicted, metrics)
+    return CrossValidation(metrics, summary, folds, seed, len(analyses)), platt, cuts
+
+
+def cross_validate(
+    examples: Sequence[LabelledStory],
+    codebook: Sequence[CodeSpec],
+    *,
+    options: TrainOptions | None = None,
+    folds: int = 5,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> CrossValidation:
+    """Per-code cross-validated precision, recall, F1 and kappa, and their summary."""
+    chosen = options or TrainOptions()
+    analyses = analyse_many(load_pipeline(chosen.pipeline), [e.story for e in examples])
+    y = label_matrix([e.codes for e in examples], [c.key for c in codebook])
+    result, _, _ = cross_validate_analysed(
+        analyses, codebook, y, options=chosen, folds=folds, seed=seed, progress=progress
+    )
+    return result
+
+
+def train_model(
+    examples: Sequence[LabelledStory],
+    codebook: Sequence[CodeSpec],
+    *,
+    codebook_version: str,
+    options: TrainOptions | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> TrainedModel:
+    """Train on all examples; thresholds, calibration and metrics come from cross-validation."""
+    chosen = options or TrainOptions()
+    analyses = analyse_many(load_pipeline(chosen.pipeline), [e.story for e in examples])
+    y = label_matrix([e.codes for e in examples], [c.key for c in codebook])
+    folds = max(2, min(chosen.folds, len(examples)))
+    cv, platt, cuts = cross_validate_analysed(
+        analyses, codebook, y, options=chosen, folds=folds, seed=seed, progress=progress
+    )
+    space, classifiers = fit_raw(analyses, y, codebook, chosen, seed)
+    for classifier, (a, b), cut in zip(classifiers, platt, cuts, strict=True):
+        classifier.platt_a, classifier.platt_b, classifier.threshold = a, b, cut
+    if progress:
+        progress(folds + 1, folds + 1)
+    info = ModelInfo(
+        version=model_version(examples, codebook, codebook_version, chosen, seed),
+        codebook_version=codebook_version,
+        labels=tuple(c.key for c in codebook),
+        training_size=len(examples),
+        library_versions=library_versions(),
+        per_code=cv.per_code,
+        summary=cv.summary,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return TrainedModel(info, chosen, space, tuple(classifiers))
+
+
+def model_version(
+    examples: Sequence[LabelledStory],
+    codebook: Sequence[CodeSpec],
+    codebook_version: str,
+    options: TrainOptions,
+    seed: int,
+) -> str:
+    """A version id that depends only on what went into training."""
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(
+            json.dumps([dict(example.story.fields), sorted(example.codes)], sort_keys=True).encode()
+        )
+    digest.update(
+        json.dumps(
+            [
+                [c.key for c in codebook],
+                codebook_version,
+                options.as_dict(),
+                seed,
+                shipped_lexicon().version,
+            ]
+        ).encode()
+    )
+    return f"sb-{digest.hexdigest()[:12]}"
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a model was trained with."""
+    found = {}
+    for name in LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "unknown"
+    return found
