@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 import nlp
-from nlp.interface import StoryText, Suggester
+from nlp.interface import StoryText, Suggester, TrainOptions
 from storybank.cli.base import console, engine, fail, nlp_app, refuse
 from storybank.errors import NotFound, StorybankError
 from storybank.learning import (
@@ -46,7 +46,10 @@ def train(
         Literal["full", "bow"],
         typer.Option(help="full: every feature; bow: a plain bag of words only."),
     ] = "full",
-    cues: Annotated[bool, typer.Option(help="Use the codebook's cue phrases.")] = True,
+    cues: Annotated[bool, typer.Option(help="Use the cue lexicon's matches as features.")] = True,
+    c: Annotated[
+        float, typer.Option(min=0.001, max=1000.0, help="Inverse regularisation strength.")
+    ] = 1.0,
     seed: Annotated[
         int, typer.Option(min=0, help="Seed of the folds (same seed, same folds).")
     ] = 0,
@@ -55,7 +58,7 @@ def train(
     ] = None,
 ) -> None:
     """Train a model on every final coding; activate it only if it is not worse."""
-    options = nlp.TrainOptions(features=features, use_cues=cues)
+    options = train_options(features=features, cues=cues, c=c)
     with Session(engine(), expire_on_commit=False) as session:
         try:
             actor = _trainer(session, as_email)
@@ -70,6 +73,13 @@ def train(
         except StorybankError as error:
             fail(error)
     print_training(result)
+
+
+def train_options(*, features: str, cues: bool, c: float) -> TrainOptions:
+    """The options of `storybank nlp train`: bow is word TF-IDF alone (no character
+    n-grams, no cue features); --no-cues drops the cue features only."""
+    plain = features == "bow"
+    return TrainOptions(c=c, char_ngrams=not plain, cue_weight=0.0 if plain or not cues else 1.0)
 
 
 def _trainer(session: Session, email: str | None) -> User | None:

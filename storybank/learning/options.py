@@ -5,24 +5,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import nlp
+from nlp.interface import TrainOptions
 
 
-def options_to_json(options: Any) -> dict[str, Any]:
+def options_to_json(options: TrainOptions | None) -> dict[str, Any]:
     """The options as a JSON object; the defaults spelled out when none were given."""
-    chosen = options if options is not None else nlp.TrainOptions()
-    values = dataclasses.asdict(chosen)
-    return {
-        name: list(value) if isinstance(value, tuple) else value for name, value in values.items()
-    }
+    return dict((options or TrainOptions()).as_dict())
 
 
-def options_from_json(data: dict[str, Any]) -> Any:
+def options_from_json(data: dict[str, Any]) -> TrainOptions:
     """The options a version recorded; names this release no longer knows are left out."""
-    known = {item.name: item for item in dataclasses.fields(nlp.TrainOptions)}
-    values = {
-        name: tuple(value) if isinstance(value, list) else value
-        for name, value in data.items()
-        if name in known
-    }
-    return nlp.TrainOptions(**values)
+    known = {item.name for item in dataclasses.fields(TrainOptions)}
+    return TrainOptions(**{name: value for name, value in data.items() if name in known})

@@ -9,23 +9,25 @@ Otherwise it is kept as "refused", with the comparison that refused it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import nlp
-from nlp.interface import CodeSpec, LabelledStory
+from nlp.interface import CodeSpec, LabelledStory, TrainOptions
 from storybank.audit import record_event
-from storybank.errors import InvalidInput
+from storybank.errors import Conflict, InvalidInput
 from storybank.learning.examples import codebook_specs, codebook_version, training_examples
 from storybank.learning.options import options_from_json, options_to_json
 from storybank.learning.versions import active_version, make_active
 from storybank.models import ModelStatus, ModelVersion, User
 
+if TYPE_CHECKING:
+    from nlp.suggesting.model import TrainedModel
+
 MIN_EXAMPLES = 10
-FOLDS = 5
 SCORE_KEYS = ("outcome_micro_f1", "theme_micro_f1")
 RULE = "activate when outcome micro-F1 + theme micro-F1 on the same folds is not lower"
 # What a stage reports: its name, steps done, steps in all.
@@ -48,24 +50,26 @@ def train_and_maybe_activate(
     *,
     session: Session,
     actor: User | None,
-    options: Any = None,
+    options: TrainOptions | None = None,
     progress: Progress | None = None,
     seed: int = 0,
     via: str = "command",
 ) -> TrainingResult:
     """Train on every final coding, compare with the active model, record the version."""
+    chosen = options or TrainOptions()
     examples, specs = training_examples(session), codebook_specs(session)
     _require_enough(examples)
     model = nlp.train_model(
         examples,
         specs,
         codebook_version=codebook_version(specs),
-        options=options,
+        options=chosen,
         seed=seed,
         progress=_stage(progress, "Training"),
     )
-    comparison = compare_with_active(session, examples, specs, options, seed, progress)
-    row = _record(session, actor, model, options, examples, comparison)
+    _refuse_unchanged(session, model.info.version, len(examples))
+    comparison = compare_with_active(session, model, examples, specs, chosen, seed, progress)
+    row = _record(session, actor, model, chosen, len(examples), comparison)
     row.trained_via = via
     record_event(
         session=session,
@@ -88,23 +92,36 @@ def train_and_maybe_activate(
 
 def compare_with_active(
     session: Session,
+    model: TrainedModel,
     examples: list[LabelledStory],
     specs: list[CodeSpec],
-    options: Any,
+    options: TrainOptions,
     seed: int,
     progress: Progress | None,
 ) -> dict[str, Any]:
-    """The candidate's options against the active version's, on the same folds."""
+    """The candidate's options against the active version's, on the same folds.
+
+    The candidate's own training cross-validated it on these folds already (same seed,
+    same examples, same fold count), so only the active version's options are run again.
+    """
     current = active_version(session)
-    base: dict[str, Any] = {"rule": RULE, "folds": FOLDS, "seed": seed, "examples": len(examples)}
+    folds = max(2, min(options.folds, len(examples)))  # as nlp.train_model chooses them
+    base: dict[str, Any] = {"rule": RULE, "folds": folds, "seed": seed, "examples": len(examples)}
     if current is None:
         return {**base, "active": None, "activate": True, "why": "There was no active model."}
-    candidate = _scores(examples, specs, options, seed, _stage(progress, "Checking candidate"))
+    candidate = _scored(model.info.summary)
     if current.options == options_to_json(options):
         active = candidate  # same options, same folds, same examples: the same figures
     else:
-        recorded = options_from_json(current.options)
-        active = _scores(examples, specs, recorded, seed, _stage(progress, "Checking active"))
+        found = nlp.cross_validate(
+            examples,
+            specs,
+            options=options_from_json(current.options),
+            folds=folds,
+            seed=seed,
+            progress=_stage(progress, "Checking the active model on the same folds"),
+        )
+        active = _scored(found.summary)
     return {
         **base,
         "active": {"version": current.version, "options": current.options, **active},
@@ -128,26 +145,28 @@ def decide(candidate: float, active: float, active_version_id: str) -> dict[str,
     return {"activate": False, "why": why}
 
 
-def _scores(
-    examples: list[LabelledStory],
-    specs: list[CodeSpec],
-    options: Any,
-    seed: int,
-    progress: Callable[[int, int], None] | None,
-) -> dict[str, Any]:
-    found = nlp.cross_validate(
-        examples, specs, options=options, folds=FOLDS, seed=seed, progress=progress
-    )
-    summary = {key: float(found.summary.get(key, 0.0)) for key in found.summary}
-    return {"summary": summary, "score": sum(summary.get(key, 0.0) for key in SCORE_KEYS)}
+def _scored(summary: Mapping[str, float]) -> dict[str, Any]:
+    figures = {key: float(value) for key, value in summary.items()}
+    return {"summary": figures, "score": sum(figures.get(key, 0.0) for key in SCORE_KEYS)}
+
+
+def _refuse_unchanged(session: Session, version: str, size: int) -> None:
+    """The same stories, codes and options give the same version id: say so, record nothing."""
+    found = session.exec(select(ModelVersion).where(ModelVersion.version == version)).first()
+    if found is not None:
+        raise Conflict(
+            f"Nothing has changed since model {version} was trained: the same {size} "
+            f"stories, codes and options give the same model (it is {found.status}).",
+            code="model_unchanged",
+        )
 
 
 def _record(
     session: Session,
     actor: User | None,
-    model: Any,
-    options: Any,
-    examples: list[LabelledStory],
+    model: TrainedModel,
+    options: TrainOptions,
+    size: int,
     comparison: dict[str, Any],
 ) -> ModelVersion:
     info = model.info
@@ -155,7 +174,7 @@ def _record(
         version=info.version,
         created_by_id=actor.id if actor else None,
         status=ModelStatus.candidate,
-        training_size=len(examples),
+        training_size=size,
         codebook_version=info.codebook_version,
         options=options_to_json(options),
         metrics={

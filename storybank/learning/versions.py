@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 import nlp
+from nlp.interface import ReliabilityBin
 from storybank.errors import NotFound
 from storybank.learning.from_review import acceptance_counts, decided_suggestions
 from storybank.models import (
@@ -110,9 +110,14 @@ def reliability(*, session: Session, version: str, bins: int = 10) -> list[Relia
     return [ReliabilityRow(**_bin_values(band)) for band in nlp.reliability_table(pairs, bins)]
 
 
-def _bin_values(band: Any) -> dict[str, Any]:
-    values = asdict(band)
-    return {name: values.get(name) for name in ReliabilityRow.model_fields}
+def _bin_values(band: ReliabilityBin) -> dict[str, Any]:
+    return {
+        "low": band.low,
+        "high": band.high,
+        "count": band.count,
+        "mean_confidence": band.mean_confidence if band.count else None,
+        "acceptance_rate": band.acceptance,
+    }
 
 
 def _public(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-import nlp
 from storybank.learning import forget_loaded_models, train_and_maybe_activate
 from tests.builders import make_site, make_user, token_headers
 from tests.learning_builders import make_coded_stories
-from tests.nlp_double import use_nlp_double
+from tests.nlp_double import BOW, use_nlp_double
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +23,7 @@ def trained(session):
     """An active version and a refused one, trained on twelve coded stories."""
     make_coded_stories(session, 12)
     active = train_and_maybe_activate(session=session, actor=None)
-    refused = train_and_maybe_activate(
-        session=session, actor=None, options=nlp.TrainOptions(features="bow")
-    )
+    refused = train_and_maybe_activate(session=session, actor=None, options=BOW)
     return active, refused
 
 

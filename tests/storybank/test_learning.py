@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-import nlp
-from nlp.interface import StoryText
+from nlp.interface import StoryText, TrainOptions
 from storybank.errors import InvalidInput
 from storybank.learning import (
     active_suggester,
@@ -18,7 +17,7 @@ from storybank.learning import (
 )
 from storybank.models import AuditEvent, ModelStatus, ModelVersion, utcnow
 from tests.learning_builders import add_model_version, make_coded_stories
-from tests.nlp_double import use_nlp_double
+from tests.nlp_double import BOW, use_nlp_double
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +51,7 @@ def test_a_worse_candidate_is_refused_and_kept_as_refused(session):
     make_coded_stories(session, 12)
     first = train_and_maybe_activate(session=session, actor=None)
 
-    worse = train_and_maybe_activate(
-        session=session, actor=None, options=nlp.TrainOptions(features="bow")
-    )
+    worse = train_and_maybe_activate(session=session, actor=None, options=BOW)
 
     assert not worse.activated
     assert _statuses(session) == {first.version: "active", worse.version: "refused"}
@@ -74,9 +71,7 @@ def test_a_worse_candidate_is_refused_and_kept_as_refused(session):
 
 def test_a_candidate_that_is_not_worse_replaces_the_active_one(session):
     make_coded_stories(session, 12)
-    weak = train_and_maybe_activate(
-        session=session, actor=None, options=nlp.TrainOptions(features="bow")
-    )
+    weak = train_and_maybe_activate(session=session, actor=None, options=BOW)
 
     better = train_and_maybe_activate(session=session, actor=None)
     same = train_and_maybe_activate(session=session, actor=None)
@@ -152,9 +147,7 @@ def test_the_active_model_is_loaded_from_its_stored_bytes_and_reloaded_on_change
 def test_versions_are_listed_newest_first_with_their_figures(session, somerset):
     make_coded_stories(session, 12)
     first = train_and_maybe_activate(session=session, actor=None)
-    worse = train_and_maybe_activate(
-        session=session, actor=None, options=nlp.TrainOptions(features="bow")
-    )
+    worse = train_and_maybe_activate(session=session, actor=None, options=BOW)
 
     listed = list_versions(session=session)
 
@@ -163,6 +156,6 @@ def test_versions_are_listed_newest_first_with_their_figures(session, somerset):
         (first.version, "active"),
     ]
     assert listed[1].summary == {"outcome_micro_f1": 0.8, "theme_micro_f1": 0.7}
-    assert listed[1].options == {"features": "full", "use_cues": True}
+    assert listed[1].options == TrainOptions().as_dict()
     hub = next(code for code in listed[1].per_code if code.key == "community_hub")
     assert (hub.kind, hub.support, hub.acceptance_rate) == ("theme", 6, None)

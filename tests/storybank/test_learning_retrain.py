@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-import nlp
 from storybank.learning import forget_loaded_models, train_and_maybe_activate
 from storybank.learning import jobs_standin as jobs
 from storybank.learning.retraining import RETRAIN_JOB, retrain, retrain_due, retrain_if_due
 from storybank.models import ModelVersion
 from tests.learning_builders import make_coded_stories
-from tests.nlp_double import use_nlp_double
+from tests.nlp_double import BOW, use_nlp_double
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +51,7 @@ def test_the_retrain_job_is_deferred_once_due_and_locked_by_name(session):
 
 def test_the_job_retrains_with_the_active_models_options_and_records_it(engine, session):
     make_coded_stories(session, 12)
-    first = train_and_maybe_activate(
-        session=session, actor=None, options=nlp.TrainOptions(features="bow")
-    )
+    first = train_and_maybe_activate(session=session, actor=None, options=BOW)
     make_coded_stories(session, 1)
 
     retrain(session_factory=lambda: Session(engine), every=1)
@@ -66,5 +63,5 @@ def test_the_job_retrains_with_the_active_models_options_and_records_it(engine, 
         (True, "retired", "command"),
         (False, "active", "background"),
     ]
-    assert rows[1].options == {"features": "bow", "use_cues": True}
+    assert rows[1].options == BOW.as_dict()
     assert rows[1].training_size == 13 and rows[1].created_by_id is None
