@@ -18,6 +18,7 @@ from api.errors import UnexpectedErrors, install_error_handlers
 from api.protection import RejectNulCharacters, RequestLimits, SecurityHeaders
 from api.responses import COMMON_ERRORS
 from api.routes import ROUTERS
+from storybank import jobs
 from storybank.config import Settings, get_settings
 from storybank.db import make_engine
 
@@ -42,7 +43,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.engine = engine or make_engine(
             settings.resolved_database_url, busy_timeout=settings.db_busy_timeout_seconds
         )
-        yield
+        jobs.start(settings=settings, engine=app.state.engine)
+        try:
+            yield
+        finally:
+            jobs.stop()
         if own_engine:
             app.state.engine.dispose()
 

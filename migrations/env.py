@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 import storybank.models  # noqa: F401  (registers every table on the metadata)
 from storybank.config import get_settings
 from storybank.db import make_engine
+from storybank.jobs.schema import is_job_queue_object
 from storybank.models import metadata
 from storybank.stories.search import is_search_object
 
@@ -20,8 +21,10 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         compare_type=True,
         render_as_batch=True,
-        # The search tables, triggers and indexes are not in the models: never drop them.
-        include_name=lambda name, type_, parents: not is_search_object(name, type_),
+        # The search and job-queue objects are not in the models: never drop them.
+        include_name=lambda name, type_, parents: (
+            not (is_search_object(name, type_) or is_job_queue_object(name))
+        ),
     )
 
 

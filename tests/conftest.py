@@ -170,6 +170,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         secret_key=SECRET_KEY,
         log_level="WARNING",
         login_max_failures=3,
+        jobs_backend="inline",
     )
 
 
@@ -205,3 +206,12 @@ def staff(session: Session, somerset):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def headers(session: Session, staff) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return token_headers(session, staff)
+
+
+@pytest.fixture(autouse=True)
+def _skip_postgres_only(request: pytest.FixtureRequest) -> None:
+    """Tests marked postgres_only run only in the PostgreSQL half of the suite."""
+    if request.node.get_closest_marker("postgres_only") is None:
+        return
+    if "db_factory" not in request.fixturenames or request.getfixturevalue("backend") != "postgres":
+        pytest.skip("runs only against PostgreSQL")

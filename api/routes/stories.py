@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentActor, SessionDep, StoryFiltersDep
+from api.deps import CurrentActor, SessionDep, SettingsDep, StoryFiltersDep
 from storybank import stories
 from storybank.models import (
     ConsentIn,
@@ -79,9 +79,15 @@ def record_consent(
 
 @router.post("/{story_id}/submit", summary="Submit a draft (consent and required fields checked)")
 def submit_story(
-    story_id: Id, data: SubmitIn, session: SessionDep, actor: CurrentActor
+    story_id: Id, data: SubmitIn, session: SessionDep, actor: CurrentActor, settings: SettingsDep
 ) -> StoryPublic:
-    story = stories.submit_story(session=session, actor=actor, story_id=story_id, data=data)
+    story = stories.submit_story(
+        session=session,
+        actor=actor,
+        story_id=story_id,
+        data=data,
+        suggest=settings.nlp_suggest_on_submit,
+    )
     return _one(session, actor, story)
 
 

@@ -7,7 +7,7 @@ artifact itself, so every app worker loads the same bytes. A partial unique inde
 most one active version.
 
 Revision ID: 0009_model_versions
-Revises: 0007
+Revises: 0008_review
 Create Date: 2026-12-02 11:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import storybank.models.base
 
 revision: str = "0009_model_versions"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008_review"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,7 +8,7 @@
 - `retraining`: the background retrain after every `nlp_retrain_every` decisions.
 """
 
-from storybank.learning.active import active_suggester, forget_loaded_models
+from storybank.learning.active import active_suggester, forget_loaded_models, use_suggester
 from storybank.learning.examples import codebook_specs, story_text, training_examples
 from storybank.learning.training import TrainingResult, train_and_maybe_activate
 from storybank.learning.versions import (
@@ -29,5 +29,6 @@ __all__ = [
     "story_text",
     "train_and_maybe_activate",
     "training_examples",
+    "use_suggester",
     "version_detail",
 ]

@@ -21,10 +21,13 @@ class _Loaded:
 
 _lock = threading.Lock()
 _loaded: dict[str, _Loaded] = {}
+_installed: Suggester | None = None
 
 
 def active_suggester(*, session: Session) -> Suggester | None:
     """The active model, or None when none has been trained (one small query per call)."""
+    if _installed is not None:
+        return _installed
     version = active_version_id(session)
     if version is None:
         return None
@@ -37,6 +40,12 @@ def active_suggester(*, session: Session) -> Suggester | None:
     with _lock:
         _loaded[where] = _Loaded(version, model)
     return model
+
+
+def use_suggester(suggester: Suggester | None) -> None:
+    """Install a suggester that overrides the stored versions (tests); None removes it."""
+    global _installed
+    _installed = suggester
 
 
 def forget_loaded_models() -> None:

@@ -6,7 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from storybank.models.base import UTCDateTime, utcnow
@@ -64,6 +73,13 @@ class Coding(SQLModel, table=True):
     coder_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
     source: str = Field(default=CodingSource.manual, sa_type=String(16))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Provenance when the coder accepted a suggestion: which one, from which model, how sure.
+    suggestion_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("suggestions.id", ondelete="SET NULL"), nullable=True),
+    )
+    model_version: str | None = Field(default=None, sa_type=String(64))
+    confidence: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
 
 
 class CodePublic(BaseModel):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Subquery, and_, func, or_
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storybank.access import SITE_ROLES, Actor, can_read_story, readable_stories, reads_original
@@ -18,13 +17,13 @@ from storybank.models import (
     STORY_FIELDS,
     Code,
     CodeRef,
-    Coding,
     Story,
     StoryDeidentified,
     StoryPublic,
     Unit,
     User,
 )
+from storybank.review.final import final_code_ids
 from storybank.stories.cursors import (
     BOTH_PAGINGS,
     DEFAULT_SORT,
@@ -219,19 +218,17 @@ def to_public(*, session: Session, actor: Actor, stories: list[Story]) -> list[S
 
 
 def confirmed_codes(*, session: Session, story_ids: list[int | None]) -> dict[int, list[CodeRef]]:
-    """The distinct confirmed codes of each story, outcomes first then themes."""
-    rows = session.execute(
-        sa_select(  # type: ignore[call-overload]
-            Coding.story_id, Code.key, Code.kind, Code.label, Code.number, Code.sort_order
-        )
-        .join(Code, col(Code.id) == Coding.code_id)
-        .where(col(Coding.story_id).in_(story_ids))
-        .distinct()
-        .order_by(col(Coding.story_id), col(Code.kind), col(Code.sort_order))
-    ).all()
+    """The final codes of each story (storybank/review/final.py), outcomes then themes."""
+    codes: dict[int, Code] = {}
+    finals = final_code_ids(session=session, story_ids=story_ids, codes=codes)
+    ordered = sorted(codes.values(), key=lambda c: (c.kind, c.sort_order, c.id or 0))
     result: dict[int, list[CodeRef]] = defaultdict(list)
-    for story_id, key, kind, label, number, _order in rows:
-        result[story_id].append(CodeRef(key=key, kind=kind, label=label, number=number))
+    for story_id, final in finals.items():
+        result[story_id] = [
+            CodeRef(key=c.key, kind=c.kind, label=c.label, number=c.number)
+            for c in ordered
+            if c.id in final
+        ]
     return result
 
 

@@ -22,6 +22,7 @@ from storybank.models import (
     VersionIn,
     utcnow,
 )
+from storybank.review.suggesting import queue_suggestions, request_suggestions
 from storybank.stories.deidentifying import lapse_confirmation
 from storybank.stories.finding import SEARCHABLE, get_story
 from storybank.stories.status_rules import (
@@ -108,8 +109,11 @@ def record_consent(
     return story
 
 
-def submit_story(*, session: Session, actor: Actor, story_id: int, data: SubmitIn) -> Story:
-    """Check the required fields and consent, then move a draft to submitted."""
+def submit_story(
+    *, session: Session, actor: Actor, story_id: int, data: SubmitIn, suggest: bool = False
+) -> Story:
+    """Check the required fields and consent, then move a draft to submitted; with
+    `suggest`, queue code suggestions once the submission is committed."""
     story = get_story(session=session, actor=actor, story_id=story_id)
     require_story_writer(actor, story.site_id)
     require_submittable(story)
@@ -129,7 +133,11 @@ def submit_story(*, session: Session, actor: Actor, story_id: int, data: SubmitI
         entity_id=story.id,
         details={"consent_level": story.consent_level},
     )
+    if suggest:
+        request_suggestions(session=session, story_ids=[story_id])
     session.commit()
+    if suggest:
+        queue_suggestions([story_id])
     session.refresh(story)
     return story
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from storybank import migrate
 from storybank.db import make_engine
+from storybank.jobs.schema import is_job_queue_object
 from storybank.models import metadata
 from storybank.stories.search import is_search_object
 
@@ -26,8 +27,8 @@ def empty_engine(db_factory):
 
 
 def _not_search_table(name, type_, _parents) -> bool:
-    """The search indexes (FTS5 tables, expression indexes) are made by migration 0007."""
-    return not is_search_object(name, type_)
+    """The search indexes (made by migration 0007) and the job queue's tables (0008)."""
+    return not (is_search_object(name, type_) or is_job_queue_object(name))
 
 
 def test_empty_database_upgrades_to_head_with_no_drift_and_downgrades_to_base(empty_engine):

@@ -126,6 +126,7 @@ def submit_story(
     actor: FormActor,
     story: WritableStory,
     form: FormValues,
+    settings: SettingsDep,
 ) -> Response:
     if errors := consent_errors(form):
         return _consent_form(request, session, story, form, errors=errors, status=422)
@@ -133,7 +134,13 @@ def submit_story(
         data = SubmitIn.model_validate(
             {"version": form.get("version"), "consent_level": form.get("consent_level")}
         )
-        stories.submit_story(session=session, actor=actor, story_id=story_id, data=data)
+        stories.submit_story(
+            session=session,
+            actor=actor,
+            story_id=story_id,
+            data=data,
+            suggest=settings.nlp_suggest_on_submit,
+        )
     except (ValidationError, InvalidInput, Conflict) as exc:
         return _consent_form(request, session, story, form, **_trouble(exc, form))
     return RedirectResponse(f"/stories/{story_id}?submitted=1", status_code=303)
