@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
 from nlp.interface import CodeSpec, LabelledStory, StoryText
-from storybank.learning.from_review import final_code_pairs
-from storybank.models import TEXT_FIELDS, Code, Story, StoryStatus
+from storybank.learning.from_review import final_codes
+from storybank.models import TEXT_FIELDS, Code, Coding, Story, StoryStatus
 
 # The fields a model reads, in this order; evidence offsets point into one of them.
 MODEL_FIELDS = ("title", *TEXT_FIELDS)
@@ -30,20 +29,17 @@ def story_text(story: Story) -> StoryText:
 
 def training_examples(session: Session) -> list[LabelledStory]:
     """Every submitted, non-erased story that has final codes, with those codes' keys."""
-    codes_of: dict[int, set[str]] = defaultdict(set)
-    for story_id, key in final_code_pairs(session):
-        codes_of[story_id].add(key)
-    if not codes_of:
-        return []
     stories = session.exec(
         select(Story)
-        .where(col(Story.id).in_(list(codes_of)))
         .where(Story.status == StoryStatus.submitted, col(Story.erased_at).is_(None))
+        .where(col(Story.id).in_(select(Coding.story_id).distinct()))
         .order_by(col(Story.id))
     ).all()
+    codes_of = final_codes(session, [story.id or 0 for story in stories])
     return [
-        LabelledStory(story=story_text(story), codes=frozenset(codes_of[story.id or 0]))
+        LabelledStory(story=story_text(story), codes=codes_of[story.id or 0])
         for story in stories
+        if story.id in codes_of
     ]
 
 

@@ -1,56 +1,63 @@
-"""What learning reads from the reviewers' work: final codes, new decisions, and how
-suggestions fared.
-
-Stand-ins until the review part (suggestions, decisions, adjudications) is merged: final
-codes are the confirmed codings of a story, a decision is a confirmed coding, and no
-suggestion has been decided yet, so acceptance rates are unknown.
-"""
+"""What learning reads from the reviewers' work: final codes, how many decisions were made,
+and how the suggestions of a model version fared (accepted or rejected, at what confidence)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storybank.models import Code, Coding
+from storybank.models import Code, DecisionKind, Suggestion, SuggestionDecision
+from storybank.review import decision_counts
+from storybank.review import decisions_since as review_decisions_since
+from storybank.review.final import final_code_ids
 
 
 @dataclass(frozen=True)
 class DecidedSuggestion:
-    """One suggestion a reviewer settled: its code, the model's confidence, the verdict."""
+    """One reviewer's verdict on one suggestion: its code, the model's confidence."""
 
     code_key: str
     confidence: float
     accepted: bool
 
 
-def final_code_pairs(session: Session) -> list[tuple[int, str]]:
-    """(story id, code key) of every final code, each pair once."""
-    rows = session.exec(
-        select(Coding.story_id, Code.key).join(Code, col(Code.id) == Coding.code_id).distinct()
-    ).all()
-    return [(story_id, key) for story_id, key in rows]
+def final_codes(session: Session, story_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+    """The keys of each story's final codes (stories still being coded have none)."""
+    codes = {code.id or 0: code.key for code in session.exec(select(Code)).all()}
+    found = final_code_ids(session=session, story_ids=story_ids)
+    return {story_id: frozenset(codes[i] for i in ids) for story_id, ids in found.items() if ids}
 
 
 def decisions_since(session: Session, since: datetime | None) -> int:
     """How many review decisions were made after `since` (all of them when None)."""
-    query = select(func.count()).select_from(Coding)
-    if since is not None:
-        query = query.where(Coding.created_at > since)
-    return int(session.exec(query).one())
+    return review_decisions_since(session=session, since=since)
 
 
 def acceptance_counts(
-    session: Session, versions: list[str]
+    session: Session, versions: Sequence[str]
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """(model version, code key) -> (accepted, decided) for the suggestions of those versions."""
-    del session, versions
-    return {}
+    wanted = set(versions)
+    return {
+        (row.model_version, row.code_key): (row.accepted, row.accepted + row.rejected)
+        for row in decision_counts(session=session)
+        if row.model_version in wanted
+    }
 
 
 def decided_suggestions(session: Session, model_version: str) -> list[DecidedSuggestion]:
-    """The suggestions of one model version that reviewers accepted or rejected."""
-    del session, model_version
-    return []
+    """Every reviewer's accept or reject of a suggestion made by one model version."""
+    rows = session.exec(
+        select(Code.key, Suggestion.confidence, SuggestionDecision.decision)
+        .select_from(SuggestionDecision)
+        .join(Suggestion, col(Suggestion.id) == SuggestionDecision.suggestion_id)
+        .join(Code, col(Code.id) == Suggestion.code_id)
+        .where(Suggestion.model_version == model_version)
+    ).all()
+    return [
+        DecidedSuggestion(key, confidence, decision == DecisionKind.accepted)
+        for key, confidence, decision in rows
+    ]

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from sqlmodel import Session, col, select
 
-from storybank.errors import InvalidInput
-from storybank.learning import jobs_standin as jobs
+from storybank import jobs
+from storybank.errors import Conflict, InvalidInput
 from storybank.learning.from_review import decisions_since
 from storybank.learning.options import options_from_json
 from storybank.learning.training import train_and_maybe_activate
@@ -37,7 +37,7 @@ def retrain_if_due(*, session: Session, every: int) -> bool:
     return True
 
 
-@jobs.task(RETRAIN_JOB, lock=RETRAIN_JOB)
+@jobs.task(RETRAIN_JOB, lock=RETRAIN_JOB, queueing_lock=RETRAIN_JOB)
 def retrain(*, session_factory: Callable[[], Session], every: int = 1) -> None:
     """The job: retrain with the active model's options, if still due when it runs."""
     with session_factory() as session:
@@ -49,7 +49,7 @@ def retrain(*, session_factory: Callable[[], Session], every: int = 1) -> None:
             result = train_and_maybe_activate(
                 session=session, actor=None, options=options, via="background"
             )
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             log.info("Background retrain skipped: %s", exc.message)
             return
         log.info(

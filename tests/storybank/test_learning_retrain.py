@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from storybank import jobs
+from storybank.jobs.registry import TASKS
 from storybank.learning import forget_loaded_models, train_and_maybe_activate
-from storybank.learning import jobs_standin as jobs
 from storybank.learning.retraining import RETRAIN_JOB, retrain, retrain_due, retrain_if_due
 from storybank.models import ModelVersion
 from tests.learning_builders import make_coded_stories
@@ -16,9 +17,10 @@ from tests.nlp_double import BOW, use_nlp_double
 @pytest.fixture(autouse=True)
 def double(monkeypatch):
     use_nlp_double(monkeypatch)
-    monkeypatch.setattr(jobs, "DEFERRED", [])
+    deferred: list[tuple[str, dict]] = []
+    monkeypatch.setattr(jobs, "defer", lambda name, **kwargs: deferred.append((name, kwargs)))
     forget_loaded_models()
-    yield
+    yield deferred
     forget_loaded_models()
 
 
@@ -34,19 +36,21 @@ def test_retraining_is_due_after_every_n_decisions_since_the_newest_model(sessio
     assert not retrain_due(session=session, every=5)
 
 
-def test_a_setting_of_zero_never_retrains(session):
+def test_a_setting_of_zero_never_retrains(session, double):
     make_coded_stories(session, 12)
 
     assert not retrain_if_due(session=session, every=0)
-    assert jobs.DEFERRED == []
+    assert double == []
 
 
-def test_the_retrain_job_is_deferred_once_due_and_locked_by_name(session):
+def test_the_retrain_job_is_deferred_once_due_and_locked_by_name(session, double):
     make_coded_stories(session, 12)
 
     assert retrain_if_due(session=session, every=10)
-    assert jobs.DEFERRED == [(RETRAIN_JOB, {"every": 10})]
-    assert jobs.TASKS[RETRAIN_JOB] == (retrain, "retrain")
+    assert double == [(RETRAIN_JOB, {"every": 10})]
+    spec = TASKS[RETRAIN_JOB]
+    assert (spec.fn, spec.lock, spec.queueing_lock) == (retrain, "retrain", "retrain")
+    assert "storybank.learning.retraining" in jobs.TASK_MODULES
 
 
 def test_the_job_retrains_with_the_active_models_options_and_records_it(engine, session):
