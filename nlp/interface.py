@@ -80,6 +80,7 @@ class LabelledStory:
 
     story: StoryText
     codes: frozenset[str]
+    judged: frozenset[str] | None = None  # kinds coded ("outcome", "theme"); None: all
 
 
 @dataclass(frozen=True)

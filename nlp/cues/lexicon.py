@@ -94,23 +94,51 @@ def _code(data: Mapping[str, Any]) -> CodeCues:
     )
 
 
-def compile_pattern(pattern: str, lemmatise: Lemmatise) -> list[dict[str, Any]]:
-    """One pattern string as a spaCy Matcher token pattern over lemmas."""
-    tokens: list[dict[str, Any]] = []
+def compile_pattern(pattern: str, lemmatise: Lemmatise) -> list[list[dict[str, Any]]]:
+    """One pattern string as spaCy Matcher token patterns over lemmas.
+
+    A word the tokenizer splits ("drop-in", "men's") becomes several tokens; a slot whose
+    alternatives split differently is expanded into one pattern per alternative.
+    """
+    patterns: list[list[dict[str, Any]]] = [[]]
     for part in pattern.split():
-        if part == "*":
-            tokens.append({"OP": "?"})
-        elif part == "**":
-            tokens.append({"OP": "{0,3}"})
+        if part in ("*", "**"):
+            wildcard = {"OP": "?"} if part == "*" else {"OP": "{0,3}"}
+            patterns = [[*tokens, wildcard] for tokens in patterns]
+            continue
+        optional = part.endswith("?") and len(part) > 1
+        words = [_pieces(word) for word in (part[:-1] if optional else part).split("|")]
+        if all(len(pieces) == 1 for pieces in words):
+            slots = [[_slot([pieces[0] for pieces in words], lemmatise)]]
         else:
-            optional = part.endswith("?") and len(part) > 1
-            words = part.rstrip("?") if optional else part
-            lemmas = sorted({form for word in words.split("|") for form in _forms(word, lemmatise)})
-            token: dict[str, Any] = {"LEMMA": {"IN": lemmas}}
-            if optional:
-                token["OP"] = "?"
-            tokens.append(token)
-    return tokens
+            slots = [[_slot([piece], lemmatise) for piece in pieces] for pieces in words]
+        if optional:
+            slots = [
+                [{**slot, "OP": "?"} for slot in group] if len(group) == 1 else group
+                for group in slots
+            ] + ([[]] if any(len(g) > 1 for g in slots) else [])
+        patterns = [tokens + group for tokens in patterns for group in slots]
+    return patterns
+
+
+def _slot(words: list[str], lemmatise: Lemmatise) -> dict[str, Any]:
+    lemmas = sorted({form for word in words for form in _forms(word, lemmatise)})
+    return {"LEMMA": {"IN": lemmas}}
+
+
+def _pieces(word: str) -> list[str]:
+    """A word split as the English tokenizer splits it (hyphens inside, 's and ' at the end)."""
+    pieces: list[str] = []
+    for index, chunk in enumerate(word.split("-")):
+        if index:
+            pieces.append("-")
+        if chunk.endswith("'s") and len(chunk) > 2:
+            pieces.extend([chunk[:-2], "'s"])
+        elif chunk.endswith("'") and len(chunk) > 1:
+            pieces.extend([chunk[:-1], "'"])
+        elif chunk:
+            pieces.append(chunk)
+    return pieces
 
 
 def _forms(word: str, lemmatise: Lemmatise) -> set[str]:

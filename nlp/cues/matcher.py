@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from nlp.cues.lexicon import KINDS, Lexicon, compile_pattern, shipped_lexicon
+from nlp.cues.patterns import LemmaPatterns
 from nlp.cues.scope import judge
 from nlp.lemmas import lemma_of
 
@@ -35,17 +35,21 @@ class CueMatcher:
     def __init__(self, nlp: Language, name: str, *, window: int = 5) -> None:
         self.name = name
         self.window = window
-        self.initialize(lexicon=shipped_lexicon(), vocab_nlp=nlp)
+        self.initialize(lexicon=shipped_lexicon())
 
-    def initialize(self, *, lexicon: Lexicon, vocab_nlp: Language) -> None:
+    def initialize(self, *, lexicon: Lexicon) -> None:
         """Compile a lexicon's patterns (the shipped one by default)."""
         self.lexicon = lexicon
-        self.matcher = Matcher(vocab_nlp.vocab)
+        self.matcher = LemmaPatterns()
         for code, cues in lexicon.codes.items():
             for kind in KINDS:
-                patterns = [compile_pattern(text, lemma_of) for text in getattr(cues, kind)]
+                patterns = [
+                    tokens
+                    for text in getattr(cues, kind)
+                    for tokens in compile_pattern(text, lemma_of)
+                ]
                 if patterns:
-                    self.matcher.add(f"{code}|{kind}", patterns, greedy="LONGEST")
+                    self.matcher.add(f"{code}|{kind}", patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the judged cue hits on `doc._.storybank_cues`."""
@@ -57,8 +61,8 @@ class CueMatcher:
                 sentence_of[position] = index
         hits = []
         scope = self.lexicon.scope
-        for match_id, start, end in self.matcher(doc):
-            code, kind = doc.vocab.strings[match_id].split("|")
+        for label, start, end in self.matcher.matches(lemmas):
+            code, kind = label.split("|")
             sent = sentences[sentence_of.get(start, 0)]
             status = judge(
                 lemmas,

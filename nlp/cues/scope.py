@@ -37,13 +37,13 @@ def judge(
 ) -> str:
     """The status of the cue at lemmas[start:end] within the sentence [sent_start, sent_end)."""
     before = _clause_before(lemmas, start, sent_start, scope)
-    after = lemmas[end : min(sent_end, end + 3)]
+    after = lemmas[end : min(sent_end, end + 6)]
     changed = _has_any(before, scope.change) or _has_any(after, scope.change_after)
     negated = any(lemma in scope.negators for lemma in before)
     hedged = _has_any(before, scope.hedges)
     counterfactual = _has_any(before, scope.counterfactual)
     if kind == "gain":
-        if changed or negated:
+        if negated:
             return NEGATED
         return HEDGED if hedged or counterfactual else EVIDENCE
     if changed or (avoided and counterfactual):

@@ -52,7 +52,12 @@ def fit_classifier(
         return CodeClassifier(key, coef, CUE_ONLY_INTERCEPT, cue_only=True)
     rows = sparse.hstack([shared, sparse.csr_matrix(block)], format="csr")
     model = LogisticRegression(
-        C=c, class_weight="balanced", solver="liblinear", random_state=seed, max_iter=1000
+        C=c,
+        class_weight="balanced",
+        solver="liblinear",
+        dual=True,
+        random_state=seed,
+        max_iter=2000,
     )
     model.fit(rows, y)
     return CodeClassifier(key, model.coef_[0].astype(np.float64), float(model.intercept_[0]), False)

@@ -79,7 +79,8 @@ class FeatureSpace:
     def sentence_rows(self, analyses: Sequence[Analysis]) -> list[sparse.csr_matrix]:
         """Each story's sentences as word TF-IDF rows."""
         texts = [s.lemmas for a in analyses for s in a.sentences]
-        matrix = self.word.transform(texts) if texts else sparse.csr_matrix((0, 1))
+        width = len(self.word.vectorizer.vocabulary_)
+        matrix = self.word.transform(texts) if texts else sparse.csr_matrix((0, width))
         rows, offset = [], 0
         for analysis in analyses:
             size = len(analysis.sentences)

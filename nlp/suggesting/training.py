@@ -10,6 +10,7 @@ from importlib import metadata
 
 import numpy as np
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+from scipy import sparse
 
 from nlp.cues.lexicon import shipped_lexicon
 from nlp.interface import CodeSpec, CrossValidation, LabelledStory, ModelInfo, TrainOptions
@@ -17,6 +18,7 @@ from nlp.metrics import kind_summary, label_matrix, per_code
 from nlp.pipeline import load_pipeline
 from nlp.suggesting.analysis import Analysis, analyse_many
 from nlp.suggesting.classifiers import CodeClassifier, best_threshold, fit_classifier, fit_platt
+from nlp.suggesting.features import STRUCTURE_SIZE
 from nlp.suggesting.model import TrainedModel
 from nlp.suggesting.space import FeatureSpace
 
@@ -31,9 +33,15 @@ def fit_raw(
     options: TrainOptions,
     seed: int,
 ) -> tuple[FeatureSpace, list[CodeClassifier]]:
-    """Fit the feature space and one uncalibrated classifier per code."""
+    """Fit the feature space and one uncalibrated classifier per code.
+
+    Each story is seen twice, with and without its structured fields, so the model also works
+    from text alone (as `evaluate` and `suggest` on plain text use it).
+    """
     space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options)
     shared, blocks = space.shared(analyses), space.blocks(analyses)
+    shared = sparse.vstack([shared, without_structure(shared)], format="csr")
+    blocks, y = np.concatenate([blocks, blocks]), np.concatenate([y, y])
     classifiers = [
         fit_classifier(
             code.key,
@@ -41,7 +49,7 @@ def fit_raw(
             blocks[:, i, :],
             y[:, i],
             c=options.c,
-            min_positive=options.min_positive,
+            min_positive=2 * options.min_positive,
             seed=seed,
         )
         for i, code in enumerate(codebook)
@@ -49,11 +57,24 @@ def fit_raw(
     return space, classifiers
 
 
+def without_structure(shared: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The same rows with the structured-field columns (the last ones) cleared."""
+    keep = np.ones(shared.shape[1], dtype=np.float32)
+    keep[-STRUCTURE_SIZE:] = 0.0
+    return sparse.csr_matrix(shared @ sparse.diags(keep))
+
+
 def decisions(
-    space: FeatureSpace, classifiers: Sequence[CodeClassifier], analyses: Sequence[Analysis]
+    space: FeatureSpace,
+    classifiers: Sequence[CodeClassifier],
+    analyses: Sequence[Analysis],
+    *,
+    text_only: bool = False,
 ) -> np.ndarray:
-    """Raw scores, stories x codes."""
+    """Raw scores, stories x codes (text_only: as if the structured fields were unknown)."""
     shared, blocks = space.shared(analyses), space.blocks(analyses)
+    if text_only:
+        shared = without_structure(shared)
     return np.stack(
         [c.decision(shared, blocks[:, i, :]) for i, c in enumerate(classifiers)], axis=1
     )
@@ -73,32 +94,36 @@ def out_of_fold(
     folds: int,
     seed: int,
     progress: Progress | None,
-) -> tuple[np.ndarray, list[bool]]:
-    """Each story's raw scores from a model that never saw it; which codes ran on cues alone."""
-    scores = np.zeros(y.shape, dtype=np.float64)
-    cue_only = [False] * y.shape[1]
-    splits = fold_indices(y, folds, seed)
-    for step, (train, test) in enumerate(splits, start=1):
-        space, classifiers = fit_raw(
-            [analyses[i] for i in train], y[train], codebook, options, seed
-        )
-        scores[test] = decisions(space, classifiers, [analyses[i] for i in test])
-        cue_only = [a or c.cue_only for a, c in zip(cue_only, classifiers, strict=True)]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each story's raw scores from a model that never saw it: as stored, and as text alone."""
+    full = np.zeros(y.shape, dtype=np.float64)
+    text = np.zeros(y.shape, dtype=np.float64)
+    for step, (train, test) in enumerate(fold_indices(y, folds, seed), start=1):
+        chosen = [analyses[i] for i in train]
+        space, classifiers = fit_raw(chosen, y[train], codebook, options, seed)
+        held = [analyses[i] for i in test]
+        full[test] = decisions(space, classifiers, held)
+        text[test] = decisions(space, classifiers, held, text_only=True)
         if progress:
             progress(step, folds + 1)
-    return scores, cue_only
+    return full, text
 
 
 def calibrated(
     scores: np.ndarray, y: np.ndarray, beta: float
-) -> tuple[list[tuple[float, float]], list[float], np.ndarray]:
-    """Platt parameters, thresholds and calibrated confidences for out-of-fold scores."""
+) -> tuple[list[tuple[float, float]], list[float]]:
+    """Platt parameters and F-beta thresholds for out-of-fold scores."""
     platt = [fit_platt(scores[:, i], y[:, i]) for i in range(y.shape[1])]
-    probs = np.stack(
-        [1 / (1 + np.exp(-(a * scores[:, i] + b))) for i, (a, b) in enumerate(platt)], axis=1
-    )
+    probs = calibrate(scores, platt)
     cuts = [best_threshold(probs[:, i], y[:, i], beta) for i in range(y.shape[1])]
-    return platt, cuts, probs
+    return platt, cuts
+
+
+def calibrate(scores: np.ndarray, platt: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Calibrated confidences from raw scores."""
+    a = np.array([p[0] for p in platt])
+    b = np.array([p[1] for p in platt])
+    return np.asarray(1.0 / (1.0 + np.exp(-(a * scores + b))))
 
 
 def cross_validate_analysed(
@@ -111,13 +136,23 @@ def cross_validate_analysed(
     seed: int,
     progress: Progress | None = None,
 ) -> tuple[CrossValidation, list[tuple[float, float]], list[float]]:
-    """Cross-validated figures, with the calibration and thresholds they imply."""
-    scores, _ = out_of_fold(analyses, y, codebook, options, folds, seed, progress)
-    platt, cuts, probs = calibrated(scores, y, options.recall_beta)
-    predicted = (probs >= np.array(cuts)).astype(np.int64)
+    """Cross-validated figures, with the calibration and thresholds they imply.
+
+    Calibration and thresholds are fitted on the out-of-fold scores of both views (as stored,
+    and text alone), so the figures are slightly optimistic: the thresholds saw those scores.
+    """
+    full, text = out_of_fold(analyses, y, codebook, options, folds, seed, progress)
+    platt, cuts = calibrated(
+        np.concatenate([full, text]), np.concatenate([y, y]), options.recall_beta
+    )
     keys = [code.key for code in codebook]
+    predicted = (calibrate(full, platt) >= np.array(cuts)).astype(np.int64)
     metrics = per_code(keys, y, predicted, cuts)
     summary = kind_summary(codebook, y, predicted, metrics)
+    text_predicted = (calibrate(text, platt) >= np.array(cuts)).astype(np.int64)
+    text_metrics = per_code(keys, y, text_predicted, cuts)
+    for name, value in kind_summary(codebook, y, text_predicted, text_metrics).items():
+        summary[f"text_only_{name}"] = value
     return CrossValidation(metrics, summary, folds, seed, len(analyses)), platt, cuts
 
 
