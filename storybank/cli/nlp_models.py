@@ -29,6 +29,7 @@ from storybank.learning.training import Progress as StageProgress
 from storybank.models import User
 from storybank.register.actors import acting_user
 
+KIND_KEYS = ("micro_f1", "macro_f1", "mean_kappa", "per_code")
 NO_MODEL = "No active model: run `storybank nlp train` first."
 SUMMARY_ROWS = (
     ("outcome_micro_f1", "Outcome micro-F1"),
@@ -168,9 +169,19 @@ def evaluate(
         refuse(f"{gold} holds no stories: give one JSON object per line.")
     report = nlp.evaluate_gold(model, stories, training=training, codebook=specs)
     if as_json:
-        sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
+        sys.stdout.write(json.dumps(gold_json(report.as_json()), indent=2) + "\n")
     else:
         sys.stdout.write(report.as_text() + "\n")
+
+
+def gold_json(found: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the documented shape: outcomes, themes, baselines and the number of stories."""
+    kinds = {
+        name: {key: found[name][key] for key in KIND_KEYS}
+        for name in ("outcomes", "themes")
+        if name in found
+    }
+    return {**kinds, "baselines": found["baselines"], "stories": found["stories"]}
 
 
 @nlp_app.command("suggest")
