@@ -176,7 +176,7 @@ def evaluate(
 
 def gold_json(found: dict[str, Any]) -> dict[str, Any]:
     """Exactly the documented shape: outcomes, themes, baselines and the number of stories."""
-    kinds = {
+    kinds: dict[str, Any] = {
         name: {key: found[name][key] for key in KIND_KEYS}
         for name in ("outcomes", "themes")
         if name in found
