@@ -128,3 +128,15 @@ def test_the_page_says_when_no_model_has_been_trained(client, reviewer_headers):
 
     assert page.status_code == 200
     assert "No model has been trained yet" in page.text
+
+
+def test_a_reviewer_finds_the_page_from_the_menu_and_an_admin_from_the_admin_page(
+    client, session, reviewer_headers
+):
+    admin = token_headers(session, make_user(session, roles=["admin"]))
+
+    reviewer_menu = client.get("/stories", headers=reviewer_headers).text
+    admin_page = client.get("/admin", headers=admin).text
+
+    assert '<a href="/admin/models">Models</a>' in reviewer_menu
+    assert '<a href="/admin/models">Suggestion models</a>' in admin_page
