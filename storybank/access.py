@@ -249,3 +249,15 @@ def require_round_runner(actor: Actor, unit_id: int) -> None:
         raise Forbidden(
             "Only a facilitator whose grant covers the round's unit (or an admin) can do this."
         )
+
+
+def may_review(actor: Actor, site_id: int) -> bool:
+    """Whether the actor codes stories of this site: a reviewer grant covering it (admins
+    too need one, so every coder is a named reviewer of the site)."""
+    return site_id in actor.sites_for(Role.reviewer)
+
+
+def require_reviewer(actor: Actor, site_id: int) -> None:
+    """Raise Forbidden unless the actor may code stories of this site."""
+    if not may_review(actor, site_id):
+        raise Forbidden("Only reviewers of this story's site can code it.", code="not_a_reviewer")

@@ -19,6 +19,8 @@ from storybank.accounts import create_api_token, grant_role
 from tests.builders import KEYED, actor_for, make_site, make_story, make_user, token_headers
 from tests.learning_builders import add_model_version
 from tests.msc_builders import add_policy_round
+from tests.review_builders import suggest_now
+from tests.suggesters import PhraseSuggester
 
 ANON = "anonymous"
 ROLES = ["staff", "reviewer", "panel_member", "facilitator", "evaluator", "admin"]
@@ -38,6 +40,8 @@ PANEL = {"panel_member"}
 ROUND_READERS = RUNNERS | PANEL
 # Model versions: admins and reviewers read their figures.
 MODEL_READERS = {"admin", "reviewer"}
+# Coding stories: reviewers of the story's site only (an admin needs a reviewer grant too).
+REVIEWERS = {"reviewer"}
 
 
 @dataclass
@@ -59,6 +63,8 @@ class World:
     facilitator_id: int = 0
     newcomer_id: int = 0
     model_version: str = ""
+    # A suggestion for the shared story, for the reviewer's routes.
+    suggestion_id: int = 0
 
 
 @dataclass
@@ -75,6 +81,14 @@ def _story(w: World) -> dict[str, Any]:
 
 def _draft(w: World) -> dict[str, Any]:
     return {"story_id": w.draft_id}
+
+
+def _suggestion(w: World) -> dict[str, Any]:
+    return {"story_id": w.story_id, "suggestion_id": w.suggestion_id}
+
+
+def _story_code(w: World) -> dict[str, Any]:
+    return {"story_id": w.story_id, "code_key": "wellbeing"}
 
 
 def _round(w: World) -> dict[str, Any]:
@@ -137,6 +151,29 @@ POLICY: dict[tuple[str, str], Rule] = {
         DEIDENTIFIERS,
         path_params=_story,
         form=lambda w: {"version": "1", "title": "[Person A] found the lunch club"},
+    ),
+    ("GET", "/review"): Rule(REVIEWERS),
+    ("GET", "/review/{story_id}"): Rule(REVIEWERS, path_params=_story),
+    ("POST", "/review/{story_id}/suggestions/{suggestion_id}"): Rule(
+        REVIEWERS, path_params=_suggestion, form=lambda w: {"decision": "accepted"}
+    ),
+    ("POST", "/review/{story_id}/codes"): Rule(
+        REVIEWERS, path_params=_story, form=lambda w: {"code_key": "wellbeing"}
+    ),
+    ("POST", "/review/{story_id}/codes/{code_key}/remove"): Rule(
+        REVIEWERS, path_params=_story_code
+    ),
+    ("POST", "/review/{story_id}/finish"): Rule(REVIEWERS, path_params=_story),
+    ("GET", "/review/{story_id}/assign"): Rule(REVIEWERS, path_params=_story),
+    ("POST", "/review/{story_id}/assign"): Rule(
+        REVIEWERS, path_params=_story, form=lambda w: {"first": str(w.user_id), "second": ""}
+    ),
+    # Not double coded: the reviewer gets a 409 (allowed), everyone else is refused.
+    ("GET", "/review/{story_id}/adjudicate"): Rule(REVIEWERS, path_params=_story),
+    ("POST", "/review/{story_id}/adjudicate"): Rule(
+        REVIEWERS,
+        path_params=_story,
+        form=lambda w: {"code_key": "wellbeing", "included": "yes", "reason": "Shown."},
     ),
     ("GET", "/account"): Rule(SIGNED_IN),
     ("POST", "/account/tokens"): Rule(SIGNED_IN, form=lambda w: {"name": "t", "days": "7"}),
@@ -218,6 +255,28 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/stories/{story_id}/deidentified"): Rule(DEIDENTIFIERS, path_params=_story),
     ("PUT", "/api/v1/stories/{story_id}/deidentified"): Rule(
         DEIDENTIFIERS, path_params=_story, body=lambda w: {"version": 1, "title": "[Person A]"}
+    ),
+    ("GET", "/api/v1/review/queue"): Rule(REVIEWERS),
+    ("GET", "/api/v1/review/adjudications"): Rule(REVIEWERS),
+    ("GET", "/api/v1/review/stories/{story_id}"): Rule(REVIEWERS, path_params=_story),
+    ("PUT", "/api/v1/review/stories/{story_id}/suggestions/{suggestion_id}/decision"): Rule(
+        REVIEWERS, path_params=_suggestion, body=lambda w: {"decision": "accepted"}
+    ),
+    ("POST", "/api/v1/review/stories/{story_id}/codes"): Rule(
+        REVIEWERS, path_params=_story, body=lambda w: {"code_key": "wellbeing"}
+    ),
+    ("DELETE", "/api/v1/review/stories/{story_id}/codes/{code_key}"): Rule(
+        REVIEWERS, path_params=_story_code
+    ),
+    ("POST", "/api/v1/review/stories/{story_id}/finish"): Rule(REVIEWERS, path_params=_story),
+    ("PUT", "/api/v1/review/stories/{story_id}/assignments"): Rule(
+        REVIEWERS, path_params=_story, body=lambda w: {"reviewer_ids": [w.user_id, w.user_id]}
+    ),
+    ("GET", "/api/v1/review/stories/{story_id}/adjudication"): Rule(REVIEWERS, path_params=_story),
+    ("POST", "/api/v1/review/stories/{story_id}/adjudications"): Rule(
+        REVIEWERS,
+        path_params=_story,
+        body=lambda w: {"code_key": "wellbeing", "included": True, "reason": "Shown."},
     ),
     ("GET", "/api/v1/codebook"): Rule(SIGNED_IN),
     ("GET", "/api/v1/sites"): Rule(SIGNED_IN),
@@ -498,6 +557,7 @@ def world(session):
     objects = World(site.id, story.id, draft.id, users["reviewer"].id, spare.id, erasable.id)
     add_policy_round(session, objects, site, users["facilitator"], users["panel_member"])
     objects.model_version = add_model_version(session, "2026-12-02T11-00-00-0a0a").version
+    objects.suggestion_id = suggest_now(session, story, PhraseSuggester())[0].id or 0
     return objects, headers
 
 

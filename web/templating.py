@@ -63,6 +63,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         "show_write_link": actor is not None and may_write_stories(actor),
         "show_rounds_link": actor is not None and _in_session(request, actor, _sits_on_a_round),
         "show_facilitate_link": actor is not None and may_facilitate(actor),
+        "show_review_link": actor is not None and bool(actor.sites_for(Role.reviewer)),
     }
 
 

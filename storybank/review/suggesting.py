@@ -136,3 +136,9 @@ def requeue_pending(session_factory: jobs.SessionFactory) -> None:
             select(SuggestionRun.story_id).where(SuggestionRun.state == SuggestionRunState.pending)
         ).all()
     queue_suggestions(list(pending))
+
+
+def suggestions_state(*, session: Session, story_id: int) -> str | None:
+    """Where the story's suggestions are: pending, ready, no_model, or None (never asked)."""
+    run = session.get(SuggestionRun, story_id)
+    return run.state if run else None

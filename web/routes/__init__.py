@@ -13,6 +13,7 @@ from web.routes import (
     msc_admin,
     msc_facilitator,
     msc_panel,
+    review,
     stories,
     writing,
 )
@@ -23,6 +24,7 @@ ROUTERS = [
     stories.router,
     consent.router,
     deidentified.router,
+    review.router,
     msc_panel.router,
     account.router,
     admin.router,

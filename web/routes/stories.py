@@ -13,7 +13,7 @@ from starlette.responses import Response
 from api.deps import SessionDep
 from storybank import accounts, stories
 from storybank import units as sites_service
-from storybank.access import Actor
+from storybank.access import SITE_ROLES, Actor, may_review
 from storybank.errors import Conflict
 from storybank.models import (
     LABELS,
@@ -25,6 +25,7 @@ from storybank.models import (
     Unit,
     VersionIn,
 )
+from storybank.review.suggesting import suggestions_state
 from storybank.stories.search import mark_found
 from web.deps import FormActor, FormValues, PageActor, ReadableStory, WritableStory
 from web.forms.messages import field_errors
@@ -114,6 +115,10 @@ def story_page(
         "may": stories.allowed(story),
         "notices": [text for flag, text in NOTICES.items() if request.query_params.get(flag)],
         "fields": FIELDS,
+        "suggestions_state": suggestions_state(session=session, story_id=story.id or 0)
+        if story.site_id in actor.sites_for(*SITE_ROLES)
+        else None,
+        "may_review": may_review(actor, story.site_id),
     }
     return render(request, "stories/detail.html", context)
 
