@@ -21,7 +21,6 @@ from nlp.interface import (
     Evidence,
     LabelledStory,
     ModelInfo,
-    ReliabilityBin,
     StoryText,
     TrainOptions,
 )
@@ -118,16 +117,6 @@ def train_model(
     return DoubleModel(info, {spec.key: spec.key.split("_")[-1] for spec in codebook})
 
 
-def reliability_table(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> list[ReliabilityBin]:
-    rows = []
-    for index in range(bins):
-        low, high = index / bins, (index + 1) / bins
-        inside = [(c, ok) for c, ok in pairs if low <= c < high or (c == high == 1.0)]
-        mean = sum(c for c, _ in inside) / len(inside) if inside else 0.0
-        rows.append(ReliabilityBin(low, high, len(inside), sum(ok for _, ok in inside), mean))
-    return rows
-
-
 def _support(examples: Sequence[LabelledStory], spec: CodeSpec) -> int:
     return sum(spec.key in example.codes for example in examples)
 
@@ -138,7 +127,6 @@ def use_nlp_double(monkeypatch: pytest.MonkeyPatch) -> None:
         "train_model": train_model,
         "cross_validate": cross_validate,
         "load_model": load_model,
-        "reliability_table": reliability_table,
     }.items():
         # Into the module's namespace: nlp/ imports its API lazily, on first attribute use.
         monkeypatch.setitem(vars(nlp), name, value)

@@ -31,6 +31,11 @@ KIND = {"micro_f1", "macro_f1", "mean_kappa", "per_code"}
 FIGURES = {"precision", "recall", "f1", "kappa", "support", "threshold"}
 
 
+@pytest.fixture(autouse=True)
+def wide(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # so messages are not wrapped mid-sentence
+
+
 @pytest.fixture
 def gold_file(tmp_path):
     path = tmp_path / "gold.jsonl"
