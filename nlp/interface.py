@@ -144,7 +144,6 @@ class TrainOptions:
     """How a suggestion model is trained (recorded with it, so two can be compared)."""
 
     c: float = 1.0  # inverse regularisation of each code's logistic regression
-    char_ngrams: bool = True
     cue_weight: float = 1.0
     recall_beta: float = 1.5  # thresholds maximise F-beta: beta > 1 favours recall
     min_positive: int = 3  # below this many positive stories a code runs on its cues alone

@@ -7,6 +7,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -39,11 +41,18 @@ class LookupLemmatizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.table = lemma_table()
+        self.by_hash: dict[int, int] = {}  # lower-case form's hash -> lemma's hash
 
     def __call__(self, doc: Doc) -> Doc:
         """Set every token's lemma."""
-        table = self.table
-        for token in doc:
-            lower = token.lower_
-            token.lemma_ = table.get(lower, lower)
+        strings, known = doc.vocab.strings, self.by_hash
+        lemmas = np.empty(len(doc), dtype=np.uint64)
+        for index, lower in enumerate(doc.to_array(LOWER).tolist()):
+            lemma = known.get(lower)
+            if lemma is None:
+                form = strings[lower]
+                lemma = known[lower] = strings.add(self.table.get(form, form))
+            lemmas[index] = lemma
+        if len(doc):
+            doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # type: ignore[arg-type]
         return doc

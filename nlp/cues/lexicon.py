@@ -19,6 +19,7 @@ from nlp.lemmas import lemma_of
 LEXICON_PATH = Path(__file__).parent.parent / "data" / "cue_lexicon.toml"
 KINDS = ("gain", "problem")
 Lemmatise = Callable[[str], str]
+Phrases = Mapping[str, tuple[tuple[str, ...], ...]]  # lemma phrases by their first lemma
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,10 @@ class Scope:
     """Words that change what a cue means: negators, hedges, counterfactuals, change markers."""
 
     negators: frozenset[str]
-    hedges: tuple[tuple[str, ...], ...]
-    counterfactual: tuple[tuple[str, ...], ...]
-    change: tuple[tuple[str, ...], ...]
-    change_after: tuple[tuple[str, ...], ...]
+    hedges: Phrases
+    counterfactual: Phrases
+    change: Phrases
+    change_after: Phrases
     boundaries: frozenset[str]
     window: int = 5
 
@@ -69,8 +70,12 @@ def read_lexicon(path: Path) -> Lexicon:
     )
 
 
-def _phrases(values: list[str], lemmatise: Lemmatise) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(lemmatise(word) for word in value.split()) for value in values)
+def _phrases(values: list[str], lemmatise: Lemmatise) -> Phrases:
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for value in values:
+        phrase = tuple(lemmatise(word) for word in value.split())
+        found.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(phrases) for first, phrases in found.items()}
 
 
 def _scope(data: Mapping[str, Any], lemmatise: Lemmatise) -> Scope:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import LEMMA, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -12,8 +14,9 @@ from nlp.cues.patterns import LemmaPatterns
 from nlp.cues.scope import judge
 from nlp.lemmas import lemma_of
 
-if not Doc.has_extension("storybank_cues"):
-    Doc.set_extension("storybank_cues", default=())
+for _name in ("storybank_cues", "storybank_lemmas", "storybank_sentences"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=())
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,11 @@ class CueHit:
 
 @Language.factory("storybank_cue_matcher", default_config={"window": 5})
 class CueMatcher:
-    """Finds each code's cue patterns by lemma and judges negation, hedging and change."""
+    """Finds each code's cue patterns by lemma and judges negation, hedging and change.
+
+    Sets `doc._.storybank_cues` (the judged hits), and, so later steps need not walk the
+    tokens again, `doc._.storybank_lemmas` and `doc._.storybank_sentences` (token bounds).
+    """
 
     def __init__(self, nlp: Language, name: str, *, window: int = 5) -> None:
         self.name = name
@@ -52,33 +59,41 @@ class CueMatcher:
                     self.matcher.add(f"{code}|{kind}", patterns)
 
     def __call__(self, doc: Doc) -> Doc:
-        """Store the judged cue hits on `doc._.storybank_cues`."""
-        lemmas = [token.lemma_ for token in doc]
-        sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        sentence_of = {}
-        for index, sent in enumerate(sentences):
-            for position in range(sent.start, sent.end):
-                sentence_of[position] = index
+        """Store the judged cue hits and the lemmas and sentences they were judged in."""
+        strings = doc.vocab.strings
+        lemmas = [strings[h] for h in doc.to_array(LEMMA).tolist()]
+        bounds = sentence_bounds(doc)
+        sentence_of = np.zeros(len(doc), dtype=np.int64)
+        for index, (start, end) in enumerate(bounds):
+            sentence_of[start:end] = index
         hits = []
-        scope = self.lexicon.scope
         for label, start, end in self.matcher.matches(lemmas):
             code, kind = label.split("|")
-            sent = sentences[sentence_of.get(start, 0)]
+            index = int(sentence_of[start])
             status = judge(
                 lemmas,
                 start,
                 end,
-                sent.start,
-                sent.end,
+                *bounds[index],
                 kind=kind,
                 avoided=self.lexicon.codes[code].avoided,
-                scope=scope,
+                scope=self.lexicon.scope,
             )
             span = doc[start:end]
-            hits.append(
-                CueHit(
-                    code, kind, status, span.start_char, span.end_char, sentence_of.get(start, 0)
-                )
-            )
+            hits.append(CueHit(code, kind, status, span.start_char, span.end_char, index))
         doc._.storybank_cues = tuple(hits)
+        doc._.storybank_lemmas = lemmas
+        doc._.storybank_sentences = bounds
         return doc
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token bounds of each sentence (one sentence if none are marked)."""
+    if not len(doc):
+        return []
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc))]
+    starts = [0] + [
+        i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1 and i
+    ]
+    return list(zip(starts, [*starts[1:], len(doc)], strict=True))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nlp.cues.lexicon import Scope
+from nlp.cues.lexicon import Phrases, Scope
 
 EVIDENCE = "evidence"
 NEGATED = "negated"
@@ -61,10 +61,9 @@ def _clause_before(lemmas: Sequence[str], start: int, sent_start: int, scope: Sc
     return window
 
 
-def _has_any(lemmas: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> bool:
-    for phrase in phrases:
-        size = len(phrase)
-        for index in range(len(lemmas) - size + 1):
-            if tuple(lemmas[index : index + size]) == phrase:
+def _has_any(lemmas: Sequence[str], phrases: Phrases) -> bool:
+    for index, lemma in enumerate(lemmas):
+        for phrase in phrases.get(lemma, ()):
+            if tuple(lemmas[index : index + len(phrase)]) == phrase:
                 return True
     return False

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from nlp.cues.matcher import CueHit
+from nlp.cues.matcher import CueHit, sentence_bounds
 from nlp.interface import StoryText
 
 
@@ -18,7 +20,7 @@ class Sentence:
     field: str
     start: int
     end: int
-    lemmas: str
+    lemmas: tuple[str, ...]  # words only, no punctuation
     hits: tuple[CueHit, ...]
 
 
@@ -28,16 +30,6 @@ class Analysis:
 
     story: StoryText
     sentences: tuple[Sentence, ...]
-
-    @property
-    def lemma_text(self) -> str:
-        """Every sentence's lemmas, in order."""
-        return " ".join(sentence.lemmas for sentence in self.sentences)
-
-    @property
-    def lower_text(self) -> str:
-        """The story's text, lower-cased."""
-        return self.story.joined().lower()
 
     @property
     def hits(self) -> tuple[CueHit, ...]:
@@ -57,23 +49,20 @@ def analyse_many(nlp: Language, stories: Sequence[StoryText]) -> list[Analysis]:
     return [Analysis(s, tuple(found)) for s, found in zip(stories, per_story, strict=True)]
 
 
-def _sentences(doc: object, field: str) -> list[Sentence]:
-    from spacy.tokens import Doc
-
-    assert isinstance(doc, Doc)
+def _sentences(doc: Doc, field: str) -> list[Sentence]:
     hits_by_sentence: dict[int, list[CueHit]] = {}
     for hit in doc._.storybank_cues:
         hits_by_sentence.setdefault(hit.sentence, []).append(hit)
+    lemmas = doc._.storybank_lemmas or [t.lemma_ for t in doc]
+    bounds = doc._.storybank_sentences or sentence_bounds(doc)
+    flags = doc.to_array([IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
     found = []
-    for index, sent in enumerate(doc.sents):
-        words = " ".join(t.lemma_ for t in sent if not (t.is_punct or t.is_space))
+    for index, (start, end) in enumerate(bounds):
+        words = tuple(lemmas[i] for i in range(start, end) if not (flags[i][0] or flags[i][1]))
         if not words:
             continue
-        text_span = sent.text.strip()
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        found.append(
-            Sentence(
-                field, start, start + len(text_span), words, tuple(hits_by_sentence.get(index, ()))
-            )
-        )
+        kept = [i for i in range(start, end) if not flags[i][1]]
+        first, last = doc[kept[0]], doc[kept[-1]]
+        hits = tuple(hits_by_sentence.get(index, ()))
+        found.append(Sentence(field, first.idx, last.idx + len(last), words, hits))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,3 +89,23 @@ def best_threshold(probability: np.ndarray, y: np.ndarray, beta: float) -> float
         if score > best_score + 1e-9:
             best, best_score = float(cut), score
     return min(max(best, 0.05), 0.95)
+
+
+def decision_matrix(
+    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
+) -> np.ndarray:
+    """Raw scores of every code at once, stories x codes."""
+    if not classifiers:
+        return np.zeros((shared.shape[0], 0))
+    width = shared.shape[1]
+    weights = np.stack([c.coef[:width] for c in classifiers], axis=1)
+    own = np.stack([c.coef[width:] for c in classifiers])
+    intercepts = np.array([c.intercept for c in classifiers])
+    return np.asarray(shared @ weights) + np.einsum("nkf,kf->nk", blocks, own) + intercepts
+
+
+def without_structure(shared: sparse.csr_matrix, size: int) -> sparse.csr_matrix:
+    """The same rows with the structured-field columns (the last `size`) cleared."""
+    keep = np.ones(shared.shape[1])
+    keep[-size:] = 0.0
+    return sparse.csr_matrix(shared @ sparse.diags(keep))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 from nlp.cues.scope import EVIDENCE
 from nlp.interface import Evidence
@@ -13,15 +12,10 @@ MAX_EVIDENCE = 3
 
 
 def sentence_scores(
-    analysis: Analysis,
-    key: str,
-    included: tuple[str, ...],
-    word_coef: np.ndarray,
-    rows: sparse.csr_matrix,
-    similarity: np.ndarray,
+    analysis: Analysis, key: str, included: tuple[str, ...], support: np.ndarray
 ) -> np.ndarray:
     """Each sentence's support for one code: cue evidence, then model weight and similarity."""
-    scores = np.asarray(rows @ word_coef, dtype=np.float64).ravel() + similarity
+    scores = np.array(support, dtype=np.float64)
     for position, sentence in enumerate(analysis.sentences):
         for hit in sentence.hits:
             if hit.status != EVIDENCE:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from nlp.interface import CodeSuggestion, ModelInfo, StoryText, TrainOptions
 from nlp.pipeline import load_pipeline
 from nlp.suggesting.analysis import Analysis, analyse_many
-from nlp.suggesting.classifiers import CodeClassifier
+from nlp.suggesting.classifiers import CodeClassifier, decision_matrix
 from nlp.suggesting.evidence import choose_evidence, sentence_scores
-from nlp.suggesting.space import FeatureSpace
+from nlp.suggesting.space import FeatureSpace, Rows
 
 
 @dataclass
@@ -23,6 +23,7 @@ class TrainedModel:
     options: TrainOptions
     space: FeatureSpace
     classifiers: tuple[CodeClassifier, ...]
+    _term_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def suggest(self, story: StoryText) -> list[CodeSuggestion]:
         """Suggested codes for one story, most confident first."""
@@ -35,14 +36,20 @@ class TrainedModel:
 
     def suggest_analysed(self, analyses: Sequence[Analysis]) -> list[list[CodeSuggestion]]:
         """Suggestions for stories already run through the pipeline."""
-        probabilities = self.probabilities(analyses)
-        sentence_rows = self.space.sentence_rows(analyses)
-        found: list[list[CodeSuggestion]] = []
+        rows = self.space.rows(analyses)
+        probabilities = self.probabilities_of(rows)
+        thresholds = np.array([c.threshold for c in self.classifiers])
+        sentence_weights = np.asarray(rows.sentences @ self.term_weights())
+        found = []
         for row, analysis in enumerate(analyses):
-            similarity = np.asarray((sentence_rows[row] @ self.space.profiles.T).todense())
+            start, end = rows.offsets[row], rows.offsets[row + 1]
+            above = np.flatnonzero(probabilities[row] >= thresholds)
             found.append(
-                self._story_suggestions(
-                    analysis, probabilities[row], sentence_rows[row], similarity
+                self._suggestions(
+                    analysis,
+                    probabilities[row],
+                    above,
+                    sentence_weights[start:end] + rows.similarity[start:end],
                 )
             )
         return found
@@ -53,43 +60,30 @@ class TrainedModel:
 
         return model_to_bytes(self)
 
-    def probabilities(self, analyses: Sequence[Analysis]) -> np.ndarray:
+    def probabilities_of(self, rows: Rows) -> np.ndarray:
         """Calibrated confidences, stories x codes."""
-        return self.space_probabilities(self.space, self.classifiers, analyses)
+        scores = decision_matrix(self.classifiers, rows.shared, rows.blocks)
+        a = np.array([c.platt_a for c in self.classifiers])
+        b = np.array([c.platt_b for c in self.classifiers])
+        return np.asarray(1.0 / (1.0 + np.exp(-(a * scores + b))))
 
-    @staticmethod
-    def space_probabilities(
-        space: FeatureSpace, classifiers: Sequence[CodeClassifier], analyses: Sequence[Analysis]
-    ) -> np.ndarray:
-        """Calibrated confidences from a space and its classifiers."""
-        shared, blocks = space.shared(analyses), space.blocks(analyses)
-        columns = [
-            c.probability(c.decision(shared, blocks[:, i, :])) for i, c in enumerate(classifiers)
-        ]
-        return np.stack(columns, axis=1) if columns else np.zeros((len(analyses), 0))
+    def term_weights(self) -> np.ndarray:
+        """Each code's weight on each term, terms x codes (for scoring sentences)."""
+        if self._term_weights is None:
+            size = self.space.terms.size
+            self._term_weights = np.stack([c.coef[:size] for c in self.classifiers], axis=1)
+        return self._term_weights
 
-    def _story_suggestions(self, analysis, probabilities, rows, similarity) -> list[CodeSuggestion]:  # type: ignore[no-untyped-def]
-        width = self.space.word.transform([""]).shape[1]
+    def _suggestions(
+        self, analysis: Analysis, probabilities: np.ndarray, above: np.ndarray, support: np.ndarray
+    ) -> list[CodeSuggestion]:
         found = []
-        for index, classifier in enumerate(self.classifiers):
-            confidence = float(probabilities[index])
-            if confidence < classifier.threshold:
-                continue
-            cues = self.space.lexicon.codes.get(classifier.key)
-            included = cues.include if cues else ()
-            scores = sentence_scores(
-                analysis,
-                classifier.key,
-                included,
-                classifier.coef[:width],
-                rows,
-                similarity[:, index] if similarity.size else np.zeros(0),
-            )
+        for index in above.tolist():
+            key = self.classifiers[index].key
+            cues = self.space.lexicon.codes.get(key)
+            scores = sentence_scores(analysis, key, cues.include if cues else (), support[:, index])
             evidence = choose_evidence(analysis, scores)
             if evidence:
-                found.append(
-                    CodeSuggestion(
-                        classifier.key, round(confidence, 4), self.info.version, evidence
-                    )
-                )
+                confidence = round(float(probabilities[index]), 4)
+                found.append(CodeSuggestion(key, confidence, self.info.version, evidence))
         return sorted(found, key=lambda s: (-s.confidence, s.code_key))

@@ -1,4 +1,4 @@
-"""The fitted feature space: vocabularies, code profiles, and how rows are built from analyses."""
+"""The fitted feature space: term vocabulary, code profiles, and the rows built from analyses."""
 
 from __future__ import annotations
 
@@ -9,18 +9,22 @@ import numpy as np
 from scipy import sparse
 
 from nlp.cues.lexicon import Lexicon
-from nlp.interface import CodeSpec, TrainOptions
+from nlp.interface import CodeSpec
 from nlp.lemmas import lemma_of
 from nlp.suggesting.analysis import Analysis
-from nlp.suggesting.features import (
-    CHAR_PARAMS,
-    CODE_BLOCK,
-    WORD_PARAMS,
-    Vocabulary,
-    cue_block,
-    profile_texts,
-    structure_block,
-)
+from nlp.suggesting.features import CODE_BLOCK, cue_block, profile_texts, structure_block
+from nlp.suggesting.terms import Terms
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Analysed stories as features: story rows, per-code blocks, and sentence rows."""
+
+    shared: sparse.csr_matrix  # stories x (terms + structure)
+    blocks: np.ndarray  # stories x codes x CODE_BLOCK
+    sentences: sparse.csr_matrix  # all sentences x terms (TF-IDF)
+    similarity: np.ndarray  # all sentences x codes
+    offsets: tuple[int, ...]  # story i's sentences are offsets[i]:offsets[i + 1]
 
 
 @dataclass
@@ -28,9 +32,8 @@ class FeatureSpace:
     """Everything needed to turn analysed stories into classifier rows."""
 
     keys: tuple[str, ...]
-    word: Vocabulary
-    char: Vocabulary | None
-    profiles: sparse.csr_matrix  # one l2-normalised word TF-IDF row per code
+    terms: Terms
+    profiles: sparse.csr_matrix  # one unit-length TF-IDF row per code
     lexicon: Lexicon
     cue_weight: float
 
@@ -40,59 +43,38 @@ class FeatureSpace:
         analyses: Sequence[Analysis],
         codebook: Sequence[CodeSpec],
         lexicon: Lexicon,
-        options: TrainOptions,
+        cue_weight: float,
     ) -> FeatureSpace:
-        """Fit the vocabularies on the training stories and the codebook's own words."""
-        profiles = [_lemmatise(text) for text in profile_texts(codebook)]
-        word = Vocabulary.fit([a.lemma_text for a in analyses] + profiles, WORD_PARAMS)
-        char = (
-            Vocabulary.fit([a.lower_text for a in analyses], CHAR_PARAMS)
-            if options.char_ngrams
-            else None
-        )
-        return cls(
-            keys=tuple(code.key for code in codebook),
-            word=word,
-            char=char,
-            profiles=word.transform(profiles),
-            lexicon=lexicon,
-            cue_weight=options.cue_weight,
-        )
+        """Fit the vocabulary on the training stories and the codebook's own words."""
+        profiles = [[_lemmatise(text)] for text in profile_texts(codebook)]
+        documents = [[s.lemmas for s in a.sentences] for a in analyses] + profiles
+        terms = Terms.fit(documents)
+        weighted = terms.weigh(terms.counts([p[0] for p in profiles]))
+        keys = tuple(code.key for code in codebook)
+        return cls(keys, terms, weighted, lexicon, cue_weight)
 
-    def shared(self, analyses: Sequence[Analysis]) -> sparse.csr_matrix:
-        """Rows every code's classifier reads: word and char TF-IDF, structured fields."""
-        parts = [self.word.transform([a.lemma_text for a in analyses])]
-        if self.char is not None:
-            parts.append(self.char.transform([a.lower_text for a in analyses]))
-        parts.append(sparse.csr_matrix(structure_block([a.story for a in analyses])))
-        return sparse.csr_matrix(sparse.hstack(parts, format="csr"))
-
-    def blocks(self, analyses: Sequence[Analysis]) -> np.ndarray:
-        """Per story and code: cue counts and best sentence similarity to the code's profile."""
+    def rows(self, analyses: Sequence[Analysis]) -> Rows:
+        """All the features of these stories, computed once."""
+        sentences = [s.lemmas for a in analyses for s in a.sentences]
+        offsets = tuple(np.cumsum([0] + [len(a.sentences) for a in analyses]).tolist())
+        counts = self.terms.counts(sentences)
+        membership = sparse.csr_matrix(
+            (np.ones(len(sentences)), _story_index(offsets), np.arange(len(sentences) + 1)),
+            shape=(len(sentences), len(analyses)),
+        )
+        story_terms = self.terms.weigh(sparse.csr_matrix(membership.T @ counts))
+        structure = sparse.csr_matrix(structure_block([a.story for a in analyses]))
+        shared = sparse.hstack([story_terms, structure], format="csr")
+        sentence_rows = self.terms.weigh(counts)
+        similarity = np.asarray((sentence_rows @ self.profiles.T).todense())
+        best = np.zeros((len(analyses), len(self.keys), 1))
+        for row in range(len(analyses)):
+            start, end = offsets[row], offsets[row + 1]
+            if end > start:
+                best[row, :, 0] = similarity[start:end].max(axis=0)
         cues = cue_block(analyses, self.keys, self.lexicon) * self.cue_weight
-        similarity = np.zeros((len(analyses), len(self.keys), 1), dtype=np.float32)
-        for row, sims in enumerate(self.sentence_similarities(analyses)):
-            if sims.shape[0]:
-                similarity[row, :, 0] = sims.max(axis=0)
-        return np.concatenate([cues, similarity], axis=2)
-
-    def sentence_rows(self, analyses: Sequence[Analysis]) -> list[sparse.csr_matrix]:
-        """Each story's sentences as word TF-IDF rows."""
-        texts = [s.lemmas for a in analyses for s in a.sentences]
-        width = len(self.word.vectorizer.vocabulary_)
-        matrix = self.word.transform(texts) if texts else sparse.csr_matrix((0, width))
-        rows, offset = [], 0
-        for analysis in analyses:
-            size = len(analysis.sentences)
-            rows.append(matrix[offset : offset + size])
-            offset += size
-        return rows
-
-    def sentence_similarities(self, analyses: Sequence[Analysis]) -> list[np.ndarray]:
-        """Per story: (sentences x codes) cosine similarity to each code's profile."""
-        return [
-            np.asarray((rows @ self.profiles.T).todense()) for rows in self.sentence_rows(analyses)
-        ]
+        blocks = np.concatenate([cues, best], axis=2)
+        return Rows(shared, blocks, sentence_rows, similarity, offsets)
 
     @property
     def block_size(self) -> int:
@@ -100,5 +82,10 @@ class FeatureSpace:
         return len(CODE_BLOCK)
 
 
-def _lemmatise(text: str) -> str:
-    return " ".join(lemma_of(word.strip(".,;:!?\"'()")) for word in text.split())
+def _story_index(offsets: tuple[int, ...]) -> np.ndarray:
+    return np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+
+
+def _lemmatise(text: str) -> tuple[str, ...]:
+    words = (word.strip(".,;:!?\"'()") for word in text.split())
+    return tuple(lemma_of(word) for word in words if word)

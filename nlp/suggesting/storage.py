@@ -14,9 +14,9 @@ from scipy import sparse
 from nlp.cues.lexicon import shipped_lexicon
 from nlp.interface import CodeMetrics, ModelInfo, TrainOptions
 from nlp.suggesting.classifiers import CodeClassifier
-from nlp.suggesting.features import CHAR_PARAMS, WORD_PARAMS, Vocabulary
 from nlp.suggesting.model import TrainedModel
 from nlp.suggesting.space import FeatureSpace
+from nlp.suggesting.terms import Terms
 
 FORMAT = "storybank-suggester/1"
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
@@ -29,20 +29,17 @@ class ModelFormatError(ValueError):
 def model_to_bytes(model: TrainedModel) -> bytes:
     """The model as a zip of JSON and .npy arrays."""
     space = model.space
-    arrays: dict[str, np.ndarray] = {"profiles": space.profiles.toarray()}
-    word_vocab, arrays["word_idf"] = space.word.to_state()
+    arrays: dict[str, np.ndarray] = {"profiles": space.profiles.toarray(), "idf": space.terms.idf}
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "info": _info_json(model.info),
         "options": model.options.as_dict(),
         "keys": list(space.keys),
         "cue_weight": space.cue_weight,
-        "word_vocabulary": word_vocab,
+        "terms": sorted(space.terms.vocabulary, key=space.terms.vocabulary.__getitem__),
         "lexicon_version": space.lexicon.version,
         "classifiers": [],
     }
-    if space.char is not None:
-        manifest["char_vocabulary"], arrays["char_idf"] = space.char.to_state()
     for index, c in enumerate(model.classifiers):
         arrays[f"coef_{index}"] = c.coef
         manifest["classifiers"].append(
@@ -92,18 +89,10 @@ def _array(archive: zipfile.ZipFile, name: str) -> np.ndarray:
 
 def _model(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> TrainedModel:
     options = TrainOptions(**manifest["options"])
-    word = Vocabulary.from_state(
-        WORD_PARAMS, manifest["word_vocabulary"], _array(archive, "word_idf")
-    )
-    char = None
-    if "char_vocabulary" in manifest:
-        char = Vocabulary.from_state(
-            CHAR_PARAMS, manifest["char_vocabulary"], _array(archive, "char_idf")
-        )
+    terms = Terms({str(t): i for i, t in enumerate(manifest["terms"])}, _array(archive, "idf"))
     space = FeatureSpace(
         keys=tuple(manifest["keys"]),
-        word=word,
-        char=char,
+        terms=terms,
         profiles=sparse.csr_matrix(_array(archive, "profiles")),
         lexicon=shipped_lexicon(),
         cue_weight=float(manifest["cue_weight"]),

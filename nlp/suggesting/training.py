@@ -17,7 +17,14 @@ from nlp.interface import CodeSpec, CrossValidation, LabelledStory, ModelInfo, T
 from nlp.metrics import kind_summary, label_matrix, per_code
 from nlp.pipeline import load_pipeline
 from nlp.suggesting.analysis import Analysis, analyse_many
-from nlp.suggesting.classifiers import CodeClassifier, best_threshold, fit_classifier, fit_platt
+from nlp.suggesting.classifiers import (
+    CodeClassifier,
+    best_threshold,
+    decision_matrix,
+    fit_classifier,
+    fit_platt,
+    without_structure,
+)
 from nlp.suggesting.features import STRUCTURE_SIZE
 from nlp.suggesting.model import TrainedModel
 from nlp.suggesting.space import FeatureSpace
@@ -38,10 +45,12 @@ def fit_raw(
     Each story is seen twice, with and without its structured fields, so the model also works
     from text alone (as `evaluate` and `suggest` on plain text use it).
     """
-    space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options)
-    shared, blocks = space.shared(analyses), space.blocks(analyses)
-    shared = sparse.vstack([shared, without_structure(shared)], format="csr")
-    blocks, y = np.concatenate([blocks, blocks]), np.concatenate([y, y])
+    space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options.cue_weight)
+    rows = space.rows(analyses)
+    shared = sparse.vstack(
+        [rows.shared, without_structure(rows.shared, STRUCTURE_SIZE)], format="csr"
+    )
+    blocks, y = np.concatenate([rows.blocks, rows.blocks]), np.concatenate([y, y])
     classifiers = [
         fit_classifier(
             code.key,
@@ -57,13 +66,6 @@ def fit_raw(
     return space, classifiers
 
 
-def without_structure(shared: sparse.csr_matrix) -> sparse.csr_matrix:
-    """The same rows with the structured-field columns (the last ones) cleared."""
-    keep = np.ones(shared.shape[1], dtype=np.float32)
-    keep[-STRUCTURE_SIZE:] = 0.0
-    return sparse.csr_matrix(shared @ sparse.diags(keep))
-
-
 def decisions(
     space: FeatureSpace,
     classifiers: Sequence[CodeClassifier],
@@ -72,12 +74,9 @@ def decisions(
     text_only: bool = False,
 ) -> np.ndarray:
     """Raw scores, stories x codes (text_only: as if the structured fields were unknown)."""
-    shared, blocks = space.shared(analyses), space.blocks(analyses)
-    if text_only:
-        shared = without_structure(shared)
-    return np.stack(
-        [c.decision(shared, blocks[:, i, :]) for i, c in enumerate(classifiers)], axis=1
-    )
+    rows = space.rows(analyses)
+    shared = without_structure(rows.shared, STRUCTURE_SIZE) if text_only else rows.shared
+    return decision_matrix(classifiers, shared, rows.blocks)
 
 
 def fold_indices(y: np.ndarray, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -17,7 +17,7 @@ SMALL_KEYS = (
     "carer_support",
     "technology_telecare",
 )
-SMALL_OPTIONS = TrainOptions(folds=3, char_ngrams=False)
+SMALL_OPTIONS = TrainOptions(folds=3)
 
 
 @pytest.fixture(scope="session")
