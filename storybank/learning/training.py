@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 import nlp
@@ -59,6 +60,7 @@ def train_and_maybe_activate(
     chosen = options or TrainOptions()
     examples, specs = training_examples(session), codebook_specs(session)
     _require_enough(examples)
+    session.rollback()  # read nothing more for a while: hold no transaction while training
     model = nlp.train_model(
         examples,
         specs,
@@ -69,17 +71,25 @@ def train_and_maybe_activate(
     )
     _refuse_unchanged(session, model.info.version, len(examples))
     comparison = compare_with_active(session, model, examples, specs, chosen, seed, progress)
-    row = _record(session, actor, model, chosen, len(examples), comparison)
-    row.trained_via = via
-    record_event(
-        session=session,
-        actor=actor,
-        action="model.train",
-        entity="model_version",
-        entity_id=row.version,
-        details={"status": row.status, "training_size": row.training_size},
-    )
-    session.commit()
+    try:
+        row = _record(session, actor, model, chosen, len(examples), comparison)
+        row.trained_via = via
+        record_event(
+            session=session,
+            actor=actor,
+            action="model.train",
+            entity="model_version",
+            entity_id=row.version,
+            details={"status": row.status, "training_size": row.training_size},
+        )
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(
+            "Another model was recorded or activated while this one trained; "
+            "run `storybank nlp train` again.",
+            code="model_training_clashed",
+        ) from error
     return TrainingResult(
         version=row.version,
         activated=row.status == ModelStatus.active,

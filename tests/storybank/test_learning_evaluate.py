@@ -47,9 +47,7 @@ def gold_file(tmp_path):
 def trained(session, cli_env):
     forget_loaded_models()
     make_coded_stories(session, 12)
-    yield train_and_maybe_activate(
-        session=session, actor=None, options=TrainOptions(folds=3, char_ngrams=False)
-    )
+    yield train_and_maybe_activate(session=session, actor=None, options=TrainOptions(folds=3))
     forget_loaded_models()
 
 

@@ -15,7 +15,7 @@ from storybank.learning import active_suggester, forget_loaded_models, train_and
 from storybank.models import ModelVersion
 from tests.learning_builders import make_coded_stories
 
-QUICK = TrainOptions(folds=3, char_ngrams=False)
+QUICK = TrainOptions(folds=3)
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
