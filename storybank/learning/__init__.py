@@ -9,7 +9,7 @@
 """
 
 from storybank.learning.active import active_suggester, forget_loaded_models, use_suggester
-from storybank.learning.examples import codebook_specs, story_text, training_examples
+from storybank.learning.examples import codebook_specs, training_examples
 from storybank.learning.training import TrainingResult, train_and_maybe_activate
 from storybank.learning.versions import (
     active_version,
@@ -26,7 +26,6 @@ __all__ = [
     "forget_loaded_models",
     "get_version",
     "list_versions",
-    "story_text",
     "train_and_maybe_activate",
     "training_examples",
     "use_suggester",

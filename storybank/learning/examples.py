@@ -8,27 +8,17 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from nlp.interface import CodeSpec, LabelledStory, StoryText
+from nlp.interface import CodeSpec, LabelledStory
 from storybank.learning.from_review import final_codes
-from storybank.models import TEXT_FIELDS, Code, Coding, Story, StoryStatus
-
-# The fields a model reads, in this order; evidence offsets point into one of them.
-MODEL_FIELDS = ("title", *TEXT_FIELDS)
-
-
-def story_text(story: Story) -> StoryText:
-    """A story as nlp/ reads it: its text fields by name and the structured signals."""
-    return StoryText(
-        fields={name: getattr(story, name) or "" for name in MODEL_FIELDS},
-        contact_route=story.contact_route,
-        story_type=story.story_type,
-        weekly_cost_before=_number(story.weekly_cost_before),
-        weekly_cost_after=_number(story.weekly_cost_after),
-    )
+from storybank.models import Code, Coding, Story, StoryStatus
 
 
 def training_examples(session: Session) -> list[LabelledStory]:
     """Every submitted, non-erased story that has final codes, with those codes' keys."""
+    # Read as the suggest_codes job reads a story (imported here: that module imports this
+    # package for the active model).
+    from storybank.review.suggesting import story_text
+
     stories = session.exec(
         select(Story)
         .where(Story.status == StoryStatus.submitted, col(Story.erased_at).is_(None))
@@ -67,7 +57,3 @@ def codebook_version(specs: Sequence[CodeSpec]) -> str:
     content = [[spec.key, spec.kind, spec.description, list(spec.cue_phrases)] for spec in specs]
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
     return f"codebook-{digest[:10]}"
-
-
-def _number(value: object) -> float | None:
-    return None if value is None else float(str(value))
