@@ -122,7 +122,8 @@ def demo(
     if trained is not None:
         console.print(
             f"Suggestion model {trained.version}: trained on {trained.training_size} coded "
-            "stories and activated (`storybank nlp models` shows its figures)."
+            "stories and activated (`storybank nlp models` shows its figures); the stories "
+            "in reviewer@'s review queue have its suggestions."
         )
     console.print(
         f"Demo sign-ins (password [bold]{DEMO_PASSWORD}[/bold]): admin@, staff@, "
