@@ -1,6 +1,6 @@
 """The learning curve: the same held-out stories scored by models trained on 20, 40, 60... stories.
 
-    .venv/bin/python bench/nlp_learning_curve.py [--per-code] [--dev tests/data/nlp_dev_stories.jsonl]
+    .venv/bin/python bench/nlp_learning_curve.py [--per-code] [--dev FILE.jsonl] [--sizes 20,40,all]
 
 Holds out a stratified fifth of the demo bank, trains on growing prefixes of the rest (shuffled
 once by the seed), and scores each model on the held-out fifth as text alone (as `storybank nlp

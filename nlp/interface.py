@@ -147,6 +147,7 @@ class TrainOptions:
     cue_weight: float = 1.0
     recall_beta: float = 1.5  # thresholds maximise F-beta: beta > 1 favours recall
     min_positive: int = 3  # below this many positive stories a code runs on its cues alone
+    prior_strength: float = 10.0  # how many positive stories before words outweigh cues
     folds: int = 5
     pipeline: str = "blank"  # "blank" (nlp/config.cfg) or an installed spaCy pipeline's name
 

@@ -9,6 +9,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from nlp.metrics import cohen_kappa
+
 CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0], dtype=np.float64)
 CUE_ONLY_INTERCEPT = -2.5
 
@@ -43,16 +45,31 @@ def fit_classifier(
     *,
     c: float,
     min_positive: int,
+    prior_strength: float,
     seed: int,
 ) -> CodeClassifier:
-    """Fit one code; with too few positive (or negative) stories it runs on cues alone."""
+    """Fit one code: words and cues together, blended with cues alone while examples are few.
+
+    The blend weight of the word model is n / (n + prior_strength) for n positive examples, so
+    a code with few confirmed stories is carried by its cue evidence and profile similarity.
+    With too few positive (or negative) stories it runs on fixed cue weights alone.
+    """
     positives = int(y.sum())
     width = shared.shape[1]
+    cue_only = np.concatenate([np.zeros(width), CUE_ONLY_WEIGHTS])
     if positives < min_positive or positives > len(y) - 2:
-        coef = np.concatenate([np.zeros(width), CUE_ONLY_WEIGHTS])
-        return CodeClassifier(key, coef, CUE_ONLY_INTERCEPT, cue_only=True)
+        return CodeClassifier(key, cue_only, CUE_ONLY_INTERCEPT, cue_only=True)
     rows = sparse.hstack([shared, sparse.csr_matrix(block)], format="csr")
-    model = LogisticRegression(
+    words = _logistic(c, seed).fit(rows, y)
+    cues = _logistic(1.0, seed).fit(block, y)
+    share = positives / (positives + prior_strength)
+    coef = share * words.coef_[0] + (1 - share) * np.concatenate([np.zeros(width), cues.coef_[0]])
+    intercept = share * words.intercept_[0] + (1 - share) * cues.intercept_[0]
+    return CodeClassifier(key, coef.astype(np.float64), float(intercept), False)
+
+
+def _logistic(c: float, seed: int) -> LogisticRegression:
+    return LogisticRegression(
         C=c,
         class_weight="balanced",
         solver="liblinear",
@@ -60,8 +77,6 @@ def fit_classifier(
         random_state=seed,
         max_iter=2000,
     )
-    model.fit(rows, y)
-    return CodeClassifier(key, model.coef_[0].astype(np.float64), float(model.intercept_[0]), False)
 
 
 def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -74,18 +89,21 @@ def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def best_threshold(probability: np.ndarray, y: np.ndarray, beta: float) -> float:
-    """The cut that maximises F-beta on out-of-fold confidences (beta > 1 favours recall)."""
+    """The cut that maximises F-beta plus kappa out of fold (beta > 1 favours recall).
+
+    Kappa in the objective stops a common code from being suggested for every story.
+    """
     if y.sum() == 0:
         return 0.99
-    candidates = np.unique(np.round(probability, 4))
-    best, best_score = 0.5, -1.0
-    for cut in candidates:
+    best, best_score = 0.5, -np.inf
+    for cut in np.unique(np.round(probability, 4)):
         predicted = probability >= cut
         tp = float((predicted & (y == 1)).sum())
         fp = float((predicted & (y == 0)).sum())
         fn = float((~predicted & (y == 1)).sum())
         denominator = (1 + beta**2) * tp + beta**2 * fn + fp
         score = (1 + beta**2) * tp / denominator if denominator else 0.0
+        score += cohen_kappa(y, predicted.astype(np.int64))
         if score > best_score + 1e-9:
             best, best_score = float(cut), score
     return min(max(best, 0.05), 0.95)

@@ -59,6 +59,7 @@ def fit_raw(
             y[:, i],
             c=options.c,
             min_positive=2 * options.min_positive,
+            prior_strength=2 * options.prior_strength,
             seed=seed,
         )
         for i, code in enumerate(codebook)
