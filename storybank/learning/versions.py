@@ -126,18 +126,6 @@ def _public(
     kinds: dict[str, str],
     names: dict[int, str],
 ) -> ModelVersionPublic:
-    per_code = []
-    for key, figures in row.metrics.get("per_code", {}).items():
-        accepted, decided = counts.get((row.version, key), (0, 0))
-        per_code.append(
-            CodeFigures(
-                key=key,
-                kind=kinds.get(key, "theme" if not key.startswith("outcome_") else "outcome"),
-                **{name: figures.get(name) for name in _FIGURES},
-                suggestions_decided=decided,
-                acceptance_rate=accepted / decided if decided else None,
-            )
-        )
     return ModelVersionPublic(
         version=row.version,
         status=row.status,
@@ -150,8 +138,27 @@ def _public(
         codebook_version=row.codebook_version,
         options=row.options,
         summary=dict(row.metrics.get("summary", {})),
-        per_code=per_code,
+        per_code=_code_figures(row, counts, kinds),
     )
+
+
+def _code_figures(
+    row: ModelVersion, counts: dict[tuple[str, str], tuple[int, int]], kinds: dict[str, str]
+) -> list[CodeFigures]:
+    """Each code's recorded figures, with the share of its suggestions reviewers accepted."""
+    found = []
+    for key, figures in row.metrics.get("per_code", {}).items():
+        accepted, decided = counts.get((row.version, key), (0, 0))
+        found.append(
+            CodeFigures(
+                key=key,
+                kind=kinds.get(key, "theme"),  # a code since removed from the codebook
+                **{name: figures.get(name) for name in _FIGURES},
+                suggestions_decided=decided,
+                acceptance_rate=accepted / decided if decided else None,
+            )
+        )
+    return found
 
 
 _FIGURES = ("precision", "recall", "f1", "kappa", "support", "threshold")
