@@ -50,6 +50,40 @@ def line(label: str, report: GoldReport) -> str:
     )
 
 
+def scored(
+    model: nlp.TrainedModel,
+    training: Sequence[LabelledStory],
+    held: Sequence[LabelledStory],
+    dev: Sequence[LabelledStory],
+    codes: Sequence[CodeSpec],
+) -> dict[str, GoldReport]:
+    """One model's reports on the held-out fifth (text alone, structured) and the dev file."""
+    reports = {
+        "held-out, text alone": nlp.evaluate_gold(
+            model, as_text(held), training=as_text(training), codebook=codes
+        ),
+        "held-out, structured": nlp.evaluate_gold(model, held, training=training, codebook=codes),
+    }
+    if dev:
+        reports["dev file"] = nlp.evaluate_gold(
+            model, dev, training=as_text(training), codebook=codes
+        )
+    return reports
+
+
+def print_per_code(model: nlp.TrainedModel, reports: dict[str, GoldReport], size: int) -> None:
+    """The last model's cross-validated and held-out figures per code."""
+    print(f"\n== cross-validation on the {size} training stories, per code ==")
+    for key, m in model.info.per_code.items():
+        print(
+            f"  {key:<26} P {m.precision:.2f} R {m.recall:.2f} F1 {m.f1:.2f} "
+            f"kappa {m.kappa:.2f} n {m.support} threshold {m.threshold:.2f}"
+        )
+    for label, report in reports.items():
+        print(f"\n== {label} (model trained on {size}) ==")
+        print(report.as_text())
+
+
 def main() -> None:
     """Print the curve (and, with --per-code, the last model's per-code figures)."""
     parser = argparse.ArgumentParser()
@@ -64,22 +98,9 @@ def main() -> None:
     dev = nlp.read_gold_jsonl(args.dev, codes) if args.dev else []
     sizes = [len(pool) if s == "all" else int(s) for s in args.sizes.split(",")]
     print(f"held-out fifth: {len(held)} demo stories; dev file: {len(dev)} stories")
-    reports: dict[str, GoldReport] = {}
     for size in sizes:
-        training = pool[:size]
-        model = nlp.train_model(training, codes, codebook_version=version, seed=args.seed)
-        reports = {
-            "held-out, text alone": nlp.evaluate_gold(
-                model, as_text(held), training=as_text(training), codebook=codes
-            ),
-            "held-out, structured": nlp.evaluate_gold(
-                model, held, training=training, codebook=codes
-            ),
-        }
-        if dev:
-            reports["dev file"] = nlp.evaluate_gold(
-                model, dev, training=as_text(training), codebook=codes
-            )
+        model = nlp.train_model(pool[:size], codes, codebook_version=version, seed=args.seed)
+        reports = scored(model, pool[:size], held, dev, codes)
         print(f"trained on {size} stories:")
         for label, report in reports.items():
             print("  " + line(label, report))
@@ -89,9 +110,7 @@ def main() -> None:
             f"kappa {cv['outcome_mean_kappa']:.2f} | themes micro-F1 {cv['theme_micro_f1']:.2f}"
         )
     if args.per_code:
-        for label, report in reports.items():
-            print(f"\n== {label} (model trained on {sizes[-1]}) ==")
-            print(report.as_text())
+        print_per_code(model, reports, sizes[-1])
 
 
 if __name__ == "__main__":

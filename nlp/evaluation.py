@@ -14,6 +14,7 @@ from nlp.baselines import bag_of_words_predictions, constant_predictions
 from nlp.interface import (
     CodeMetrics,
     CodeSpec,
+    CodeSuggestion,
     LabelledStory,
     ReliabilityBin,
     StoryText,
@@ -49,6 +50,7 @@ class GoldReport:
     suggestions: int
     without_evidence: int
     constant_labels: tuple[str, ...] = ()
+    reliability: tuple[ReliabilityBin, ...] = ()  # confidence bins vs agreeing with the gold
 
     def as_json(self) -> dict[str, Any]:
         """The report as `storybank nlp evaluate --json` prints it."""
@@ -61,6 +63,16 @@ class GoldReport:
         found["stories"] = self.stories
         found["suggestions"] = self.suggestions
         found["suggestions_without_evidence"] = self.without_evidence
+        found["reliability"] = [
+            {
+                "low": b.low,
+                "high": b.high,
+                "count": b.count,
+                "correct": b.accepted,
+                "mean_confidence": b.mean_confidence,
+            }
+            for b in self.reliability
+        ]
         return found
 
     def as_text(self) -> str:
@@ -82,6 +94,13 @@ class GoldReport:
             for baseline, reports in self.baselines.items():
                 if name in reports:
                     lines.append(_summary_line(baseline, reports[name]))
+        lines.append("")
+        lines.append("confidence  suggestions  in the gold")
+        for b in self.reliability:
+            if b.count:
+                lines.append(
+                    f"  {b.low:.1f}-{b.high:.1f}  {b.count:11d}  {b.accepted / b.count:11.0%}"
+                )
         return "\n".join(lines)
 
 
@@ -126,7 +145,23 @@ def evaluate_gold(
         suggestions=sum(len(found) for found in suggested),
         without_evidence=sum(1 for found in suggested for s in found if not s.evidence),
         constant_labels=labels,
+        reliability=tuple(reliability_table(_agreement(gold, suggested, codebook), bins=5)),
     )
+
+
+def _agreement(
+    gold: Sequence[LabelledStory],
+    suggested: Sequence[Sequence[CodeSuggestion]],
+    codebook: Sequence[CodeSpec],
+) -> list[tuple[float, bool]]:
+    """(confidence, the gold has the code) for every suggestion on a kind the gold judged."""
+    kind_of = {code.key: code.kind for code in codebook}
+    return [
+        (s.confidence, s.code_key in example.codes)
+        for example, found in zip(gold, suggested, strict=True)
+        for s in found
+        if judged(example, kind_of.get(s.code_key, ""))
+    ]
 
 
 def kind_reports(

@@ -107,6 +107,7 @@ class ModelInfo:
     per_code: Mapping[str, CodeMetrics]
     summary: Mapping[str, float] = field(default_factory=dict)
     trained_at: str = ""
+    options: Mapping[str, float | int | bool | str] = field(default_factory=dict)  # TrainOptions
 
 
 class Suggester(Protocol):
@@ -148,6 +149,7 @@ class TrainOptions:
     recall_beta: float = 1.5  # thresholds maximise F-beta: beta > 1 favours recall
     min_positive: int = 3  # below this many positive stories a code runs on its cues alone
     prior_strength: float = 10.0  # how many positive stories before words outweigh cues
+    vector_weight: float = 0.5  # scale of the GloVe features (0: no word vectors)
     folds: int = 5
     pipeline: str = "blank"  # "blank" (nlp/config.cfg) or an installed spaCy pipeline's name
 

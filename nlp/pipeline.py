@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from nlp import lemmas as _lemmas  # noqa: F401  (registers storybank_lemmatizer)
+from nlp import sentences as _sentences  # noqa: F401  (registers storybank_sentences)
 from nlp.cues import matcher as _matcher  # noqa: F401  (registers storybank_cue_matcher)
 
 HERE = Path(__file__).parent
@@ -38,7 +39,7 @@ def _load(name: str) -> Language:
 def _add_storybank_components(nlp: Language) -> None:
     """Give an installed pretrained pipeline sentences (if it lacks them) and the cue matcher."""
     if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
-        nlp.add_pipe("sentencizer", first=True)
+        nlp.add_pipe("storybank_sentences", first=True)
     if "lemmatizer" not in nlp.pipe_names:
         nlp.add_pipe("storybank_lemmatizer")
     nlp.add_pipe("storybank_cue_matcher", last=True)

@@ -30,6 +30,7 @@ class CodeCues:
     problem: tuple[str, ...] = ()
     avoided: bool = False  # a counterfactual problem ("would have gone into a home") is evidence
     include: tuple[str, ...] = ()  # codes whose evidence also supports this one (outcomes)
+    not_after: frozenset[str] = frozenset()  # whose change it is not ("staff felt confident")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Scope:
     negators: frozenset[str]
     hedges: Phrases
     counterfactual: Phrases
+    expected: Phrases
     change: Phrases
     change_after: Phrases
     boundaries: frozenset[str]
@@ -83,6 +85,7 @@ def _scope(data: Mapping[str, Any], lemmatise: Lemmatise) -> Scope:
         negators=frozenset(lemmatise(word) for word in data["negators"]),
         hedges=_phrases(data["hedges"], lemmatise),
         counterfactual=_phrases(data["counterfactual"], lemmatise),
+        expected=_phrases(data["expected"], lemmatise),
         change=_phrases(data["change"], lemmatise),
         change_after=_phrases(data["change_after"], lemmatise),
         boundaries=frozenset(data["boundaries"]),
@@ -96,6 +99,7 @@ def _code(data: Mapping[str, Any]) -> CodeCues:
         problem=tuple(data.get("problem", ())),
         avoided=bool(data.get("avoided", False)),
         include=tuple(data.get("include", ())),
+        not_after=frozenset(lemma_of(word) for word in data.get("not_after", ())),
     )
 
 

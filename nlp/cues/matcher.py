@@ -76,7 +76,7 @@ class CueMatcher:
                 end,
                 *bounds[index],
                 kind=kind,
-                avoided=self.lexicon.codes[code].avoided,
+                cues=self.lexicon.codes[code],
                 scope=self.lexicon.scope,
             )
             span = doc[start:end]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 ANY = frozenset[str]()
+Probe = tuple[frozenset[str], int]  # a word a match needs soon after its first, and how soon
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class LemmaPatterns:
     """Labelled patterns, found by the first lemma of each."""
 
     def __init__(self) -> None:
-        self.by_first: dict[str, list[tuple[str, tuple[Step, ...]]]] = {}
+        self.by_first: dict[str, list[tuple[str, tuple[Step, ...], Probe]]] = {}
 
     def add(self, label: str, token_patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         """Add a label's patterns."""
@@ -58,20 +59,39 @@ class LemmaPatterns:
     def _index(self, label: str, steps: tuple[Step, ...]) -> None:
         if not steps or not steps[0].lemmas:
             return
+        probe = _probe(steps)
         for lemma in steps[0].lemmas:
-            self.by_first.setdefault(lemma, []).append((label, steps))
+            self.by_first.setdefault(lemma, []).append((label, steps, probe))
         if steps[0].least == 0:  # an optional first word: the pattern may also start after it
             self._index(label, steps[1:])
 
     def matches(self, lemmas: Sequence[str]) -> list[tuple[str, int, int]]:
         """(label, start, end) of the longest non-overlapping matches of each label."""
         found: dict[str, list[tuple[int, int]]] = {}
+        size = len(lemmas)
         for start, lemma in enumerate(lemmas):
-            for label, steps in self.by_first.get(lemma, ()):
+            for label, steps, (wanted, reach) in self.by_first.get(lemma, ()):
+                # most candidates lack their next required word: look for it before the search
+                if wanted and wanted.isdisjoint(lemmas[start + 1 : min(size, start + 1 + reach)]):
+                    continue
                 end = _longest(steps, lemmas, start)
                 if end is not None:
                     found.setdefault(label, []).append((start, end))
         return [(label, s, e) for label, spans in found.items() for s, e in _longest_first(spans)]
+
+
+def _probe(steps: tuple[Step, ...]) -> Probe:
+    """The next required word after the first, and how far ahead it can be (none: ANY, 0)."""
+    if steps[0].most != 1:
+        return ANY, 0
+    reach = 0
+    for step in steps[1:]:
+        reach += step.most
+        if step.least and step.lemmas:
+            return step.lemmas, reach
+        if step.least:
+            return ANY, 0
+    return ANY, 0
 
 
 def _longest(steps: tuple[Step, ...], lemmas: Sequence[str], start: int) -> int | None:

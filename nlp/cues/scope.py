@@ -1,13 +1,16 @@
 """What a cue means where it stands: evidence, negated, hedged, or only context.
 
 The rule (documented in nlp/README.md):
+- A cue whose clause names someone else as the one changing (a code's `not_after` words:
+  "staff felt more confident" is not the person's confidence) is not evidence.
 - A *gain* cue describes the change itself ("made friends", "less lonely"). It is evidence
   unless a negator ("did not make friends"), a hedge ("might join") or a counterfactual
   ("would never have gone out") stands before it in the same clause.
 - A *problem* cue describes the state a change removes ("lonely", "a care home"). It is
   evidence only with a change marker: "no longer lonely", "lonely ... not any more",
-  "did not need a care home", "instead of a care home". A code marked `avoided` also takes
-  a counterfactual problem as evidence ("she would have gone into a care home").
+  "did not need a care home", "instead of a care home". A code marked `avoided` (its change
+  is that something did not happen) also takes a counterfactual or negated problem as
+  evidence ("she would have gone into a care home", "he has not been admitted").
   Negated without a change marker ("she was not lonely") it is a statement of state, not a
   change: no evidence. Plain ("she was lonely") it is context, not evidence.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nlp.cues.lexicon import Phrases, Scope
+from nlp.cues.lexicon import CodeCues, Phrases, Scope
 
 EVIDENCE = "evidence"
 NEGATED = "negated"
@@ -32,33 +35,36 @@ def judge(
     sent_end: int,
     *,
     kind: str,
-    avoided: bool,
+    cues: CodeCues,
     scope: Scope,
 ) -> str:
     """The status of the cue at lemmas[start:end] within the sentence [sent_start, sent_end)."""
+    whole_clause = _clause_before(lemmas, start, sent_start, scope, window=start - sent_start)
+    if cues.not_after and cues.not_after.intersection(whole_clause):
+        return NEGATED
     before = _clause_before(lemmas, start, sent_start, scope)
-    after = lemmas[end : min(sent_end, end + 6)]
-    changed = _has_any(before, scope.change) or _has_any(after, scope.change_after)
     negated = any(lemma in scope.negators for lemma in before)
     hedged = _has_any(before, scope.hedges)
     counterfactual = _has_any(before, scope.counterfactual)
     if kind == "gain":
-        if negated:
-            return NEGATED
-        return HEDGED if hedged or counterfactual else EVIDENCE
-    if changed or (avoided and counterfactual):
+        return NEGATED if negated else HEDGED if hedged or counterfactual else EVIDENCE
+    after = lemmas[end : min(sent_end, end + 6)]
+    changed = _has_any(before, scope.change) or _has_any(after, scope.change_after)
+    expected = counterfactual or _has_any(before, scope.expected)
+    if changed or (cues.avoided and (expected or negated)):
         return EVIDENCE
-    if negated:
-        return NEGATED
-    return HEDGED if hedged else CONTEXT
+    return NEGATED if negated else HEDGED if hedged else CONTEXT
 
 
-def _clause_before(lemmas: Sequence[str], start: int, sent_start: int, scope: Scope) -> list[str]:
-    window = list(lemmas[max(sent_start, start - scope.window) : start])
-    for index in range(len(window) - 1, -1, -1):
-        if window[index] in scope.boundaries:
-            return window[index + 1 :]
-    return window
+def _clause_before(
+    lemmas: Sequence[str], start: int, sent_start: int, scope: Scope, window: int | None = None
+) -> list[str]:
+    size = scope.window if window is None else window
+    found = list(lemmas[max(sent_start, start - size) : start])
+    for index in range(len(found) - 1, -1, -1):
+        if found[index] in scope.boundaries:
+            return found[index + 1 :]
+    return found
 
 
 def _has_any(lemmas: Sequence[str], phrases: Phrases) -> bool:

@@ -1,4 +1,9 @@
-"""One logistic regression per code over shared + per-code features, kept as plain arrays."""
+"""Per code, two logistic regressions kept as plain arrays: words and cues, and cues alone.
+
+Each is calibrated on its own out-of-fold scores (Platt scaling); a code's confidence is
+their blend, n / (n + prior_strength) on the word model for n positive stories, so a code
+with few confirmed stories, or a story unlike the training ones, is carried by its cues.
+"""
 
 from __future__ import annotations
 
@@ -11,30 +16,27 @@ from sklearn.linear_model import LogisticRegression
 
 from nlp.metrics import cohen_kappa
 
-CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0], dtype=np.float64)
+CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0, 0.0], dtype=np.float64)
 CUE_ONLY_INTERCEPT = -2.5
 
 
 @dataclass
 class CodeClassifier:
-    """A code's linear decision function (its calibration and threshold are set afterwards)."""
+    """A code's two decision functions, their calibrations, blend and threshold."""
 
     key: str
-    coef: np.ndarray  # shared features, then the code's own block
+    coef: np.ndarray  # word model: shared features, then the code's own block
     intercept: float
-    cue_only: bool
-    platt_a: float = 1.0
-    platt_b: float = 0.0
+    cue_coef: np.ndarray  # cue model: the code's own block only
+    cue_intercept: float
+    share: float  # weight of the word model in the blend (0: cues alone)
+    platt: tuple[float, float, float, float] = (
+        1.0,
+        0.0,
+        1.0,
+        0.0,
+    )  # word a, b; cue a, b
     threshold: float = 0.5
-
-    def decision(self, shared: sparse.csr_matrix, block: np.ndarray) -> np.ndarray:
-        """Raw scores for rows of shared features and this code's block."""
-        width = shared.shape[1]
-        return shared @ self.coef[:width] + block @ self.coef[width:] + self.intercept
-
-    def probability(self, decision: np.ndarray) -> np.ndarray:
-        """Calibrated confidence from raw scores (Platt scaling fitted out of fold)."""
-        return 1.0 / (1.0 + np.exp(-(self.platt_a * decision + self.platt_b)))
 
 
 def fit_classifier(
@@ -48,24 +50,24 @@ def fit_classifier(
     prior_strength: float,
     seed: int,
 ) -> CodeClassifier:
-    """Fit one code: words and cues together, blended with cues alone while examples are few.
-
-    The blend weight of the word model is n / (n + prior_strength) for n positive examples, so
-    a code with few confirmed stories is carried by its cue evidence and profile similarity.
-    With too few positive (or negative) stories it runs on fixed cue weights alone.
-    """
+    """Fit one code (with too few positive or negative stories: fixed cue weights alone)."""
     positives = int(y.sum())
-    width = shared.shape[1]
-    cue_only = np.concatenate([np.zeros(width), CUE_ONLY_WEIGHTS])
+    width = shared.shape[1] + block.shape[1]
     if positives < min_positive or positives > len(y) - 2:
-        return CodeClassifier(key, cue_only, CUE_ONLY_INTERCEPT, cue_only=True)
+        return CodeClassifier(
+            key, np.zeros(width), 0.0, CUE_ONLY_WEIGHTS.copy(), CUE_ONLY_INTERCEPT, 0.0
+        )
     rows = sparse.hstack([shared, sparse.csr_matrix(block)], format="csr")
     words = _logistic(c, seed).fit(rows, y)
     cues = _logistic(1.0, seed).fit(block, y)
-    share = positives / (positives + prior_strength)
-    coef = share * words.coef_[0] + (1 - share) * np.concatenate([np.zeros(width), cues.coef_[0]])
-    intercept = share * words.intercept_[0] + (1 - share) * cues.intercept_[0]
-    return CodeClassifier(key, coef.astype(np.float64), float(intercept), False)
+    return CodeClassifier(
+        key,
+        words.coef_[0].astype(np.float64),
+        float(words.intercept_[0]),
+        cues.coef_[0].astype(np.float64),
+        float(cues.intercept_[0]),
+        positives / (positives + prior_strength),
+    )
 
 
 def _logistic(c: float, seed: int) -> LogisticRegression:
@@ -79,9 +81,42 @@ def _logistic(c: float, seed: int) -> LogisticRegression:
     )
 
 
+def decision_matrices(
+    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raw scores of every code at once (word model, cue model), each stories x codes."""
+    if not classifiers:
+        empty = np.zeros((shared.shape[0], 0))
+        return empty, empty
+    width = shared.shape[1]
+    weights = np.stack([c.coef[:width] for c in classifiers], axis=1)
+    own = np.stack([c.coef[width:] for c in classifiers])
+    cue = np.stack([c.cue_coef for c in classifiers])
+    words = np.asarray(shared @ weights) + np.einsum("nkf,kf->nk", blocks, own)
+    words += np.array([c.intercept for c in classifiers])
+    cues = np.einsum("nkf,kf->nk", blocks, cue) + np.array([c.cue_intercept for c in classifiers])
+    return words, cues
+
+
+def blend(words: np.ndarray, cues: np.ndarray, platt: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Calibrated confidences: platt is codes x 4 (word a, b; cue a, b), share per code."""
+    p_words = 1.0 / (1.0 + np.exp(-(platt[:, 0] * words + platt[:, 1])))
+    p_cues = 1.0 / (1.0 + np.exp(-(platt[:, 2] * cues + platt[:, 3])))
+    return np.asarray(share * p_words + (1.0 - share) * p_cues)
+
+
+def probabilities(
+    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
+) -> np.ndarray:
+    """Calibrated confidences, stories x codes."""
+    words, cues = decision_matrices(classifiers, shared, blocks)
+    platt = np.array([c.platt for c in classifiers]).reshape(len(classifiers), 4)
+    return blend(words, cues, platt, np.array([c.share for c in classifiers]))
+
+
 def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Platt scaling parameters for out-of-fold scores (identity-ish when y is constant)."""
-    if y.min() == y.max():
+    """Platt scaling parameters for out-of-fold scores (identity when y is constant)."""
+    if y.min() == y.max() or np.ptp(decision) == 0:
         return 1.0, 0.0
     model = LogisticRegression(C=100.0, solver="lbfgs")
     model.fit(decision.reshape(-1, 1), y)
@@ -107,19 +142,6 @@ def best_threshold(probability: np.ndarray, y: np.ndarray, beta: float) -> float
         if score > best_score + 1e-9:
             best, best_score = float(cut), score
     return min(max(best, 0.05), 0.95)
-
-
-def decision_matrix(
-    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
-) -> np.ndarray:
-    """Raw scores of every code at once, stories x codes."""
-    if not classifiers:
-        return np.zeros((shared.shape[0], 0))
-    width = shared.shape[1]
-    weights = np.stack([c.coef[:width] for c in classifiers], axis=1)
-    own = np.stack([c.coef[width:] for c in classifiers])
-    intercepts = np.array([c.intercept for c in classifiers])
-    return np.asarray(shared @ weights) + np.einsum("nkf,kf->nk", blocks, own) + intercepts
 
 
 def without_structure(shared: sparse.csr_matrix, size: int) -> sparse.csr_matrix:

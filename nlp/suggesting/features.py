@@ -12,7 +12,14 @@ from nlp.interface import CodeSpec, StoryText
 from nlp.suggesting.analysis import Analysis
 
 ROUTES = ("hub_walk_in", "council_referral", "ongoing_support", "gp_health", "other")
-CODE_BLOCK = ("evidence", "not_evidence", "context", "included", "similarity")
+CODE_BLOCK = (
+    "evidence",
+    "not_evidence",
+    "context",
+    "included",
+    "similarity",
+    "vector_similarity",
+)
 STRUCTURE_SIZE = len(ROUTES) + 3
 
 
@@ -25,7 +32,7 @@ def profile_texts(codebook: Sequence[CodeSpec]) -> list[str]:
 
 
 def cue_block(analyses: Sequence[Analysis], keys: Sequence[str], lexicon: Lexicon) -> np.ndarray:
-    """Per story and code: log counts of evidence, non-evidence, context and included hits."""
+    """Per story and code: saturating counts of evidence, non-evidence, context, included hits."""
     index = {key: position for position, key in enumerate(keys)}
     counts = np.zeros((len(analyses), len(keys), 4), dtype=np.float64)
     for row, analysis in enumerate(analyses):
@@ -40,7 +47,7 @@ def cue_block(analyses: Sequence[Analysis], keys: Sequence[str], lexicon: Lexico
         for other in cues.include if cues else ():
             if other in index:
                 counts[:, column, 3] += counts[:, index[other], 0]
-    return np.log1p(counts)
+    return 1.0 - np.exp(-counts)  # saturating: one hit counts most, length matters little
 
 
 def structure_block(stories: Sequence[StoryText]) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 from nlp.interface import CodeSuggestion, ModelInfo, StoryText, TrainOptions
 from nlp.pipeline import load_pipeline
 from nlp.suggesting.analysis import Analysis, analyse_many
-from nlp.suggesting.classifiers import CodeClassifier, decision_matrix
+from nlp.suggesting.classifiers import CodeClassifier, probabilities
 from nlp.suggesting.evidence import choose_evidence, sentence_scores
 from nlp.suggesting.space import FeatureSpace, Rows
 
@@ -62,10 +62,7 @@ class TrainedModel:
 
     def probabilities_of(self, rows: Rows) -> np.ndarray:
         """Calibrated confidences, stories x codes."""
-        scores = decision_matrix(self.classifiers, rows.shared, rows.blocks)
-        a = np.array([c.platt_a for c in self.classifiers])
-        b = np.array([c.platt_b for c in self.classifiers])
-        return np.asarray(1.0 / (1.0 + np.exp(-(a * scores + b))))
+        return probabilities(self.classifiers, rows.shared, rows.blocks)
 
     def term_weights(self) -> np.ndarray:
         """Each code's weight on each term, terms x codes (for scoring sentences)."""
@@ -75,7 +72,11 @@ class TrainedModel:
         return self._term_weights
 
     def _suggestions(
-        self, analysis: Analysis, probabilities: np.ndarray, above: np.ndarray, support: np.ndarray
+        self,
+        analysis: Analysis,
+        probabilities: np.ndarray,
+        above: np.ndarray,
+        support: np.ndarray,
     ) -> list[CodeSuggestion]:
         found = []
         for index in above.tolist():

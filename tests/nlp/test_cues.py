@@ -108,3 +108,23 @@ def test_lemma_index_finds_what_spacy_matcher_finds() -> None:
     for doc in nlp.pipe(texts):
         expected = {(nlp.vocab.strings[i], s, e) for i, s, e in spacy_matcher(doc)}
         assert set(ours.matches([t.lemma_ for t in doc])) == expected
+
+
+def test_staff_confidence_is_not_the_persons_confidence() -> None:
+    assert not is_evidence("Workers told us they feel more confident.", "confidence")
+    assert is_evidence("She feels more confident going out.", "confidence")
+
+
+def test_going_to_a_group_now_is_not_a_hedge() -> None:
+    assert is_evidence("Liam now goes to a drama group on Tuesdays.", "community_connections")
+    assert not is_evidence("She was going to join a group.", "community_connections")
+
+
+def test_an_expected_placement_that_did_not_happen_is_evidence_of_avoided_care() -> None:
+    assert is_evidence("The ward expected him to go into a care home.", "avoided_residential_care")
+    assert is_evidence("He has not been admitted once this winter.", "avoided_residential_care")
+
+
+def test_support_that_stopped_is_evidence_of_cost_reduction() -> None:
+    assert is_evidence("The shopping and cleaning visits stopped in October.", "cost_reduction")
+    assert not is_evidence("The carers visit twice a day.", "cost_reduction")

@@ -75,6 +75,7 @@ def test_evaluation_report_has_the_documented_shape(
         assert "micro_f1" in data["baselines"]["bag_of_words"][kind]
     assert set(data["outcomes"]["per_code"]["outcome_1"]) >= {"precision", "recall", "f1", "kappa"}
     assert data["suggestions_without_evidence"] == 0
+    assert sum(row["count"] for row in data["reliability"]) <= data["suggestions"]
     assert "outcomes (2 stories)" in report.as_text()
 
 

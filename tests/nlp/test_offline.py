@@ -7,7 +7,7 @@ import socket
 import pytest
 
 import nlp
-from nlp import lemmas, pipeline
+from nlp import lemmas, pipeline, vectors
 from nlp.cues import lexicon
 from nlp.interface import StoryText
 from tests.nlp.conftest import SMALL_OPTIONS
@@ -23,7 +23,7 @@ def test_load_train_and_suggest_run_with_networking_blocked(
     monkeypatch.setattr(socket, "socket", _refuse)
     monkeypatch.setattr(socket, "create_connection", _refuse)
     monkeypatch.setattr(socket, "getaddrinfo", _refuse)
-    for cached in (pipeline._load, lemmas.lemma_table, lexicon.shipped_lexicon):
+    for cached in (pipeline._load, lemmas.lemma_table, lexicon.shipped_lexicon, vectors._load):
         cached.cache_clear()
     model = nlp.train_model(
         small_examples[:12],

@@ -71,6 +71,8 @@ def test_model_info_records_what_went_into_it(small_model, small_codebook) -> No
     assert set(info.per_code) == set(info.labels)
     assert "spacy" in info.library_versions and "scikit-learn" in info.library_versions
     assert "outcome_micro_f1" in info.summary and "theme_micro_f1" in info.summary
+    assert info.options == SMALL_OPTIONS.as_dict()
+    assert all(m.threshold is not None for m in info.per_code.values())
 
 
 def test_cross_validation_uses_the_same_folds_for_the_same_seed(
