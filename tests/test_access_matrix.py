@@ -224,6 +224,7 @@ def matrix(db_factory, tmp_path_factory) -> Iterator[Matrix]:  # type: ignore[no
         database_url=url,
         secret_key="test-secret-key-that-is-long-enough",
         log_level="WARNING",
+        jobs_backend="inline",
     )
     with TestClient(create_app(settings=settings, engine=engine)) as client:
         yield Matrix(client, people, headers, stories)

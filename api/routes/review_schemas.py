@@ -8,10 +8,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from storybank.models import DecisionKind, Id
+from storybank.models import Coding, DecisionKind, Id
 from storybank.review.adjudicating import REASON_LIMIT, AdjudicationSheet
 from storybank.review.queue import QueueItem
-from storybank.review.sheet import ReviewSheet
+from storybank.review.sheet import ReviewSheet, SuggestionLine
 
 CodeKey = Annotated[
     str,
@@ -166,31 +166,34 @@ def review_out(sheet: ReviewSheet) -> ReviewOut:
         finished_at=sheet.finished_at,
         may_work=sheet.may_work,
         coded_by_others=sheet.coded_by_others,
-        suggestions=[
-            SuggestionOut(
-                id=s.id,
-                code_key=s.code.key,
-                code_label=s.code.label,
-                confidence=s.confidence,
-                model_version=s.model_version,
-                evidence=[EvidenceOut(**e) for e in s.evidence],
-                state=s.state,
-                my_decision=s.my_decision,
-            )
-            for s in sheet.suggestions
-        ],
-        my_codes=[
-            AppliedCodeOut(
-                code_key=sheet.codes[c.code_id].key,
-                code_label=sheet.codes[c.code_id].label,
-                source=c.source,
-                suggestion_id=c.suggestion_id,
-                model_version=c.model_version,
-                confidence=c.confidence,
-                created_at=c.created_at,
-            )
-            for c in sheet.my_codes
-        ],
+        suggestions=[_suggestion_out(s) for s in sheet.suggestions],
+        my_codes=[_applied_out(sheet, c) for c in sheet.my_codes],
+    )
+
+
+def _suggestion_out(line: SuggestionLine) -> SuggestionOut:
+    return SuggestionOut(
+        id=line.id,
+        code_key=line.code.key,
+        code_label=line.code.label,
+        confidence=line.confidence,
+        model_version=line.model_version,
+        evidence=[EvidenceOut(**e) for e in line.evidence],
+        state=line.state,
+        my_decision=line.my_decision,
+    )
+
+
+def _applied_out(sheet: ReviewSheet, coding: Coding) -> AppliedCodeOut:
+    code = sheet.codes[coding.code_id]
+    return AppliedCodeOut(
+        code_key=code.key,
+        code_label=code.label,
+        source=coding.source,
+        suggestion_id=coding.suggestion_id,
+        model_version=coding.model_version,
+        confidence=coding.confidence,
+        created_at=coding.created_at,
     )
 
 

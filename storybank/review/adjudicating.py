@@ -83,15 +83,16 @@ def _finished_double(session: Session, story_id: int) -> StoryCoding:
     return coding
 
 
-def adjudicate(
-    *, session: Session, actor: Actor, story_id: int, code_key: str, included: bool, reason: str
-) -> Adjudication:
-    """Decide one disputed code in or out, with the reason (required)."""
-    reviewable_story(session=session, actor=actor, story_id=story_id)
+def _checked_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason or len(reason) > REASON_LIMIT:
         message = f"Give the reason for this decision (at most {REASON_LIMIT} characters)."
         raise InvalidInput(message, problems=[FieldProblem("reason", message)])
+    return reason
+
+
+def _open_dispute(session: Session, story_id: int, code_key: str) -> Code:
+    """The code, if the two coders disagree on it and nobody has adjudicated it yet."""
     code = session.exec(select(Code).where(Code.key == code_key)).first()
     if code is None:
         raise NotFound(f"The codebook has no code {code_key!r}.")
@@ -100,6 +101,16 @@ def adjudicate(
         raise Conflict(f"The two coders did not disagree on {code.label!r}.", code="not_disputed")
     if code.id in coding.adjudicated:
         raise Conflict(f"{code.label!r} has been adjudicated already.", code="already_adjudicated")
+    return code
+
+
+def adjudicate(
+    *, session: Session, actor: Actor, story_id: int, code_key: str, included: bool, reason: str
+) -> Adjudication:
+    """Decide one disputed code in or out, with the reason (required)."""
+    reviewable_story(session=session, actor=actor, story_id=story_id)
+    reason = _checked_reason(reason)
+    code = _open_dispute(session, story_id, code_key)
     made = Adjudication(
         story_id=story_id,
         code_id=code.id or 0,

@@ -23,16 +23,7 @@ def assign_double_coding(
     story = reviewable_story(session=session, actor=actor, story_id=story_id)
     _check_pair(session, story.site_id, reviewer_ids)
     existing = story_codings(session=session, story_ids=[story_id])[story_id].assignments
-    if len(existing) == 2:
-        raise Conflict("This story is already double coded.", code="already_assigned")
-    if existing and (
-        existing[0].finished_at is not None or existing[0].reviewer_id not in reviewer_ids
-    ):
-        raise Conflict(
-            "A reviewer is already coding this story alone; include them as one of the two, "
-            "before they finish.",
-            code="being_coded",
-        )
+    _check_free(existing, reviewer_ids)
     first = existing[0].reviewer_id if existing else reviewer_ids[0]
     second = next(r for r in reviewer_ids if r != first)
     made = [] if existing else [_assignment(story_id, first, 1, actor)]
@@ -55,6 +46,21 @@ def assign_double_coding(
     )
     session.commit()
     return [*existing, *made]
+
+
+def _check_free(existing: list[ReviewAssignment], reviewer_ids: Sequence[int]) -> None:
+    """Conflict if the story has two coders, or a lone coder who is not in the pair or
+    has finished."""
+    if len(existing) == 2:
+        raise Conflict("This story is already double coded.", code="already_assigned")
+    if existing and (
+        existing[0].finished_at is not None or existing[0].reviewer_id not in reviewer_ids
+    ):
+        raise Conflict(
+            "A reviewer is already coding this story alone; include them as one of the two, "
+            "before they finish.",
+            code="being_coded",
+        )
 
 
 def _assignment(story_id: int, reviewer_id: int, position: int, actor: Actor) -> ReviewAssignment:

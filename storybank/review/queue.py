@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, not_, or_
+from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, func, not_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -40,9 +40,9 @@ class QueueItem:
     double: bool
 
 
-def review_queue(*, session: Session, actor: Actor, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
-    """Stories assigned to the actor and unfinished, or coded by nobody yet; oldest first."""
-    require_any_reviewer(actor)
+def awaiting(actor: Actor) -> ColumnElement[bool]:
+    """A SQL condition: the story waits for this reviewer (assigned to them and unfinished,
+    or not coded by anyone and assigned to nobody)."""
     mine_open = exists().where(
         col(ReviewAssignment.story_id) == col(Story.id),
         col(ReviewAssignment.reviewer_id) == actor.id,
@@ -50,10 +50,16 @@ def review_queue(*, session: Session, actor: Actor, limit: int = QUEUE_LIMIT) ->
     )
     anyone = exists().where(col(ReviewAssignment.story_id) == col(Story.id))
     coded = exists().where(col(Coding.story_id) == col(Story.id))
-    double = exists().where(
-        col(ReviewAssignment.story_id) == col(Story.id), col(ReviewAssignment.position) == 2
+    return and_(
+        col(Story.site_id).in_(actor.sites_for(Role.reviewer)),
+        col(Story.status) == StoryStatus.submitted,
+        col(Story.erased_at).is_(None),
+        or_(mine_open, and_(not_(anyone), not_(coded))),
     )
-    pending = (
+
+
+def _pending_count() -> ScalarSelect[int]:
+    return (
         select(func.count())
         .where(
             col(Suggestion.story_id) == col(Story.id),
@@ -61,24 +67,27 @@ def review_queue(*, session: Session, actor: Actor, limit: int = QUEUE_LIMIT) ->
         )
         .scalar_subquery()
     )
+
+
+def review_queue(*, session: Session, actor: Actor, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+    """The stories waiting for the actor, oldest submitted first."""
+    require_any_reviewer(actor)
+    double = exists().where(
+        col(ReviewAssignment.story_id) == col(Story.id), col(ReviewAssignment.position) == 2
+    )
     rows = session.execute(
         sa_select(  # type: ignore[call-overload]
             Story.id,
             Story.title,
             Unit.name,
             Story.submitted_at,
-            pending,
+            _pending_count(),
             SuggestionRun.state,
             double,
         )
         .join(Unit, col(Unit.id) == Story.site_id)
         .outerjoin(SuggestionRun, col(SuggestionRun.story_id) == Story.id)
-        .where(
-            col(Story.site_id).in_(actor.sites_for(Role.reviewer)),
-            Story.status == StoryStatus.submitted,
-            col(Story.erased_at).is_(None),
-            or_(mine_open, and_(not_(anyone), not_(coded))),
-        )
+        .where(awaiting(actor))
         .order_by(col(Story.submitted_at), col(Story.id))
         .limit(limit)
     ).all()

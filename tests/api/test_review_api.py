@@ -260,3 +260,25 @@ def test_a_pending_run_is_shown_as_pending(client, session, somerset, staff, rhe
     session.commit()
     review = client.get(f"{API}/stories/{story.id}", headers=rheaders).json()
     assert review["suggestions_state"] == "pending"
+
+
+def test_erasing_a_story_removes_its_suggestions_and_review_records(
+    client, session, somerset, staff, reviewer, rheaders
+):
+    from storybank.models import SuggestionDecision
+    from tests.builders import make_user
+
+    story, made = suggested_story(session, somerset, staff)
+    client.put(
+        f"{API}/stories/{story.id}/suggestions/{made[0].id}/decision",
+        json={"decision": "accepted"},
+        headers=rheaders,
+    )
+    admin = token_headers(session, make_user(session, roles=["admin"], name="Ari Admin"))
+    erased = client.post(
+        f"/api/v1/privacy/stories/{story.id}/erase", json={"reason": "request ref 9"}, headers=admin
+    )
+    assert erased.status_code == 200, erased.text
+    session.expire_all()
+    for table in (Suggestion, SuggestionDecision, SuggestionRun, Coding):
+        assert session.exec(select(table)).all() == [], table
