@@ -17,12 +17,14 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storybank.accounts import find_user_by_email, hash_password
 from storybank.audit import record_event
 from storybank.codebook import load_codebook
 from storybank.demo_msc import load_msc_demo
+from storybank.learning import TrainingResult, active_version, train_and_maybe_activate
+from storybank.learning.training import Progress
 from storybank.models import (
     DEIDENTIFIED_FIELDS,
     Code,
@@ -67,6 +69,18 @@ DEMO_ACCOUNTS = [
     ("evaluator", "Evie Evaluator", [Role.evaluator], ["*"]),
 ]
 CODER_EMAIL = f"coder@{DEMO_DOMAIN}"
+# Recent submitted stories of reviewer@'s sites, loaded without codings: they wait in the
+# review queue, with the first model's suggestions once `storybank demo` has trained it.
+AWAITING_REVIEW = frozenset(
+    {
+        "a-somerset-online-form-shut-out",
+        "a-derby-gp-same-day-line-uti",
+        "a-leeds-tower-block-chair-exercise",
+        "a-leeds-sleep-in-to-bed-sensor",
+        "c-leeds-autism-bike-workshop-job",
+        "c-leeds-referral-bounced-alcohol",
+    }
+)
 
 
 @dataclass
@@ -143,6 +157,38 @@ def load_demo(*, session: Session, progress: Callable[[int], None] | None = None
     session.commit()
     users_after = session.exec(select(func.count()).select_from(User)).one()
     return DemoLoad(len(REGIONS), users_after - users_before, len(stories), codings)
+
+
+def train_demo_model(
+    *, session: Session, progress: Progress | None = None
+) -> TrainingResult | None:
+    """Train and activate the first model from the demo codings (None if one exists), then
+    make its suggestions for the stories awaiting review."""
+    if active_version(session) is not None:
+        return None
+    result = train_and_maybe_activate(session=session, actor=None, progress=progress, via="demo")
+    suggest_awaiting_review(session=session)
+    return result
+
+
+def suggest_awaiting_review(*, session: Session) -> int:
+    """Run the suggest_codes job now for each submitted story nobody has coded yet."""
+    from storybank.review.suggesting import request_suggestions, suggest_codes
+
+    coded = select(Coding.story_id).distinct()
+    ids = session.exec(
+        select(Story.id)
+        .where(Story.status == "submitted", col(Story.erased_at).is_(None))
+        .where(col(Story.id).not_in(coded))
+    ).all()
+    request_suggestions(session=session, story_ids=[i or 0 for i in ids])
+    session.commit()
+    bind = session.get_bind()
+    for story_id in ids:
+        suggest_codes(
+            session_factory=lambda: Session(bind, expire_on_commit=False), story_id=story_id or 0
+        )
+    return len(ids)
 
 
 def _demo_accounts(session: Session, sites: dict[str, Any]) -> None:
@@ -242,7 +288,7 @@ def _demo_story(session: Session, data: dict[str, Any], sites: dict[str, Any]) -
 def _demo_codings(
     session: Session, story: Story, data: dict[str, Any], codes: dict[str, Code], coder: User
 ) -> int:
-    if story.status == "draft":
+    if story.status == "draft" or data["key"] in AWAITING_REVIEW:
         return 0
     keys = [f"outcome_{n}" for n in data.get("outcomes", [])] + list(data.get("themes", []))
     for key in keys:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import itertools
 import os
+
+# Command output is checked as text: a wide console keeps rich from wrapping messages at
+# whatever width a test worker happens to have.
+os.environ.setdefault("COLUMNS", "200")
 import shutil
 import uuid
 from collections.abc import Iterator

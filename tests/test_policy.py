@@ -17,6 +17,7 @@ from starlette.routing import Mount
 
 from storybank.accounts import create_api_token, grant_role
 from tests.builders import KEYED, actor_for, make_site, make_story, make_user, token_headers
+from tests.learning_builders import add_model_version
 from tests.msc_builders import add_policy_round
 from tests.review_builders import suggest_now
 from tests.suggesters import PhraseSuggester
@@ -37,6 +38,8 @@ ADMIN = {"admin"}
 RUNNERS = {"facilitator", "admin", "reviewer"}
 PANEL = {"panel_member"}
 ROUND_READERS = RUNNERS | PANEL
+# Model versions: admins and reviewers read their figures.
+MODEL_READERS = {"admin", "reviewer"}
 # Coding stories: reviewers of the story's site only (an admin needs a reviewer grant too).
 REVIEWERS = {"reviewer"}
 
@@ -59,6 +62,7 @@ class World:
     feedback_id: int = 0
     facilitator_id: int = 0
     newcomer_id: int = 0
+    model_version: str = ""
     # A suggestion for the shared story, for the reviewer's routes.
     suggestion_id: int = 0
 
@@ -97,6 +101,12 @@ def _round_domain(w: World) -> dict[str, Any]:
 
 _HUB = {"key": "community_hub"}
 _OUTCOME = {"key": "outcome_1"}
+
+
+def _model(w: World) -> dict[str, Any]:
+    return {"version": w.model_version}
+
+
 REASONS = "The panel chose it because the change lasted and the person said why it mattered."
 
 
@@ -217,6 +227,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/units"): Rule(ADMIN),
     ("POST", "/admin/units"): Rule(ADMIN, form=lambda w: {"name": "Page site", "level": "site"}),
     ("GET", "/admin/audit"): Rule(ADMIN),
+    ("GET", "/admin/models"): Rule(MODEL_READERS),
+    ("GET", "/admin/models/{version}"): Rule(MODEL_READERS, path_params=_model),
     ("GET", "/admin/privacy"): Rule(ADMIN),
     # Look-ups without a query re-show the page with a message (422): allowed, not refused.
     ("GET", "/admin/privacy/story"): Rule(ADMIN),
@@ -344,6 +356,8 @@ POLICY: dict[tuple[str, str], Rule] = {
         body=lambda w: {"password": "another long password"},
     ),
     ("GET", "/api/v1/audit"): Rule(ADMIN),
+    ("GET", "/api/v1/models"): Rule(MODEL_READERS),
+    ("GET", "/api/v1/models/{version}"): Rule(MODEL_READERS, path_params=_model),
     ("GET", "/api/v1/audit/export.csv"): Rule(ADMIN),
     ("GET", "/api/v1/privacy/stories/{story_id}"): Rule(ADMIN, path_params=_story),
     ("GET", "/api/v1/privacy/users/{user_id}"): Rule(
@@ -571,6 +585,7 @@ def world(session):
     )
     objects = World(site.id, story.id, draft.id, users["reviewer"].id, spare.id, erasable.id)
     add_policy_round(session, objects, site, users["facilitator"], users["panel_member"])
+    objects.model_version = add_model_version(session, "2026-12-02T11-00-00-0a0a").version
     objects.suggestion_id = suggest_now(session, story, PhraseSuggester())[0].id or 0
     return objects, headers
 

@@ -4,6 +4,7 @@ from api.routes import (
     account,
     audit,
     codebook,
+    models,
     msc,
     msc_rounds,
     privacy,
@@ -19,6 +20,7 @@ from api.routes import (
 ROUTERS = [
     stories.router,
     codebook.router,
+    models.router,
     review.router,
     themes.router,
     sites.router,

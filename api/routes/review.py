@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.deps import CurrentActor, SessionDep
+from api.deps import CurrentActor, SessionDep, SettingsDep
 from api.routes.review_schemas import (
     AdjudicationIn,
     AdjudicationSheetOut,
@@ -72,8 +72,12 @@ def remove_code(story_id: Id, code_key: str, session: SessionDep, actor: Current
 
 
 @router.post("/stories/{story_id}/finish", summary="Confirm your codes for this story")
-def finish(story_id: Id, session: SessionDep, actor: CurrentActor) -> ReviewOut:
-    deciding.finish(session=session, actor=actor, story_id=story_id)
+def finish(
+    story_id: Id, session: SessionDep, settings: SettingsDep, actor: CurrentActor
+) -> ReviewOut:
+    deciding.finish(
+        session=session, actor=actor, story_id=story_id, retrain_every=settings.nlp_retrain_every
+    )
     return review_out(review_sheet(session=session, actor=actor, story_id=story_id))
 
 

@@ -22,6 +22,7 @@ from storybank.cli.base import (
 from storybank.cli.base import engine as open_engine
 from storybank.codebook import load_codebook
 from storybank.config import get_settings
+from storybank.learning import TrainingResult
 from storybank.models import Grant, Role, require_id
 from storybank.msc.domains import ensure_open_domain
 from storybank.units import ensure_root
@@ -113,14 +114,29 @@ def demo(
         with Progress(console=console) as progress:
             task = progress.add_task("Loading demo stories", total=len(demo_stories()))
             result = load_demo(session=session, progress=lambda n: progress.advance(task, n))
+        trained = _train_demo_model(session)
     console.print(
         f"Demo data: {result.sites} sites, {result.stories} stories, "
         f"{result.codings} codings, {result.users} accounts."
     )
+    if trained is not None:
+        console.print(
+            f"Suggestion model {trained.version}: trained on {trained.training_size} coded "
+            "stories and activated (`storybank nlp models` shows its figures); the stories "
+            "in reviewer@'s review queue have its suggestions."
+        )
     console.print(
         f"Demo sign-ins (password [bold]{DEMO_PASSWORD}[/bold]): admin@, staff@, "
         "reviewer@, panel@, facilitator@, evaluator@demo.storybank.local"
     )
+
+
+def _train_demo_model(session: Session) -> TrainingResult | None:
+    from storybank.cli.nlp_models import stage_bar
+    from storybank.demo import train_demo_model
+
+    with Progress(console=console, transient=True) as bar:
+        return train_demo_model(session=session, progress=stage_bar(bar))
 
 
 def _generate_scale(session: Session, count: int, seed: int) -> None:

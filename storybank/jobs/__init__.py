@@ -46,7 +46,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 # Modules whose import registers tasks (and start-up sweeps).
-TASK_MODULES = ("storybank.review.suggesting",)
+TASK_MODULES = ("storybank.review.suggesting", "storybank.learning.retraining")
 _runner: Runner | None = None
 
 

@@ -22,6 +22,14 @@ from storybank.models.deidentified import (
     StoryDeidentified,
 )
 from storybank.models.held import HeldForm
+from storybank.models.learning import (
+    CodeFigures,
+    ModelStatus,
+    ModelVersion,
+    ModelVersionDetail,
+    ModelVersionPublic,
+    ReliabilityRow,
+)
 from storybank.models.msc import (
     Ballot,
     MscDomain,
@@ -105,6 +113,7 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "Code",
+    "CodeFigures",
     "CodeKind",
     "CodePublic",
     "CodeRef",
@@ -124,10 +133,15 @@ __all__ = [
     "Int64",
     "LoginAttempt",
     "LoginSession",
+    "ModelStatus",
+    "ModelVersion",
+    "ModelVersionDetail",
+    "ModelVersionPublic",
     "MscDomain",
     "PersonalDataFound",
     "Perspective",
     "ProposedDeidentified",
+    "ReliabilityRow",
     "ReportingPeriod",
     "ReviewAssignment",
     "Role",

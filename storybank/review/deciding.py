@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from storybank.access import Actor, require_reviewer
 from storybank.audit import record_event
 from storybank.errors import Conflict, NotFound
+from storybank.learning.retraining import retrain_if_due
 from storybank.models import (
     Code,
     Coding,
@@ -208,8 +209,11 @@ def _active_code(session: Session, key: str, *, active_only: bool = True) -> Cod
     return code
 
 
-def finish(*, session: Session, actor: Actor, story_id: int) -> ReviewAssignment:
-    """Confirm the actor's codes: suggestions left undecided count as rejected."""
+def finish(
+    *, session: Session, actor: Actor, story_id: int, retrain_every: int = 0
+) -> ReviewAssignment:
+    """Confirm the actor's codes: suggestions left undecided count as rejected. Then, if
+    `retrain_every` decisions have been made since the newest model, queue a retrain."""
     story = reviewable_story(session=session, actor=actor, story_id=story_id)
     assignment = claim(session=session, actor=actor, story=story)
     decided = select(SuggestionDecision.suggestion_id).where(
@@ -237,6 +241,7 @@ def finish(*, session: Session, actor: Actor, story_id: int) -> ReviewAssignment
     settle_suggestions(session=session, story_id=story_id)
     _audit(session, actor, "review.finish", story_id, None)
     session.commit()
+    retrain_if_due(session=session, every=retrain_every)
     return assignment
 
 

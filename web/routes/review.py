@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from storybank.access import Actor
 from storybank.errors import Conflict, FieldProblem, InvalidInput
 from storybank.models import DecisionKind, Id
@@ -102,8 +102,12 @@ def remove_code_form(
 
 
 @router.post("/review/{story_id}/finish")
-def finish_form(story_id: Id, session: SessionDep, actor: FormActor) -> Response:
-    deciding.finish(session=session, actor=actor, story_id=story_id)
+def finish_form(
+    story_id: Id, session: SessionDep, settings: SettingsDep, actor: FormActor
+) -> Response:
+    deciding.finish(
+        session=session, actor=actor, story_id=story_id, retrain_every=settings.nlp_retrain_every
+    )
     following = next_in_queue(session=session, actor=actor, after=story_id)
     target = f"/review/{following}?finished=1" if following else "/review?finished=1"
     return RedirectResponse(target, status_code=303)

@@ -1,0 +1,53 @@
+"""The real nlp/ behind the learning service: trained, stored in the database, loaded back
+and asked for suggestions, with networking blocked throughout."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlmodel import select
+
+from nlp import lemmas, pipeline
+from nlp.cues import lexicon
+from nlp.interface import StoryText, TrainOptions
+from storybank.learning import active_suggester, forget_loaded_models, train_and_maybe_activate
+from storybank.models import ModelVersion
+from tests.learning_builders import make_coded_stories
+
+QUICK = TrainOptions(folds=3)
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("network access attempted")
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Python can open no socket (PostgreSQL's libpq keeps its own connection), and
+    nothing nlp/ caches was loaded before the guard went up."""
+    for name in ("socket", "create_connection", "getaddrinfo"):
+        monkeypatch.setattr(socket, name, _refuse)
+    for cached in (pipeline._load, lemmas.lemma_table, lexicon.shipped_lexicon):
+        cached.cache_clear()
+    forget_loaded_models()
+    yield
+    forget_loaded_models()
+
+
+def test_train_store_load_and_suggest_with_networking_blocked(session, offline):
+    make_coded_stories(session, 12)
+
+    result = train_and_maybe_activate(session=session, actor=None, options=QUICK)
+    forget_loaded_models()  # so the model below comes from the stored bytes
+    model = active_suggester(session=session)
+
+    assert result.activated
+    row = session.exec(select(ModelVersion)).one()
+    assert row.version == result.version and len(row.artifact) > 1000
+    assert model is not None and model.info.version == result.version
+    found = model.suggest(
+        StoryText.from_text("Nell popped into the library hub and met a community agent.")
+    )
+    assert found and all(item.evidence for item in found)
+    assert all(item.model_version == result.version for item in found)
