@@ -216,3 +216,21 @@ def test_staff_have_no_review_pages(client, session, somerset, staff):
     log_in(client, staff)
     assert client.get("/review").status_code == 403
     assert client.get(f"/review/{story.id}").status_code == 403
+
+
+def test_the_review_page_lists_the_personal_data_found_in_the_story(
+    client, session, somerset, staff, reviewer
+):
+    story, _made = suggested_story(
+        session,
+        somerset,
+        staff,
+        what_happened="Mrs Halina Nowak rang the hub on 07700 900461 and came in the next day.",
+    )
+    log_in(client, reviewer)
+
+    text = text_of(client.get(f"/review/{story.id}"))
+
+    assert "Personal data found" in text
+    assert "Halina Nowak" in text and "[Person A]" in text
+    assert "07700 900461" in text and "[phone]" in text

@@ -20,6 +20,7 @@ from storybank.review.evidence import mark_evidence
 from storybank.review.queue import next_in_queue, review_queue
 from storybank.review.sheet import review_sheet
 from storybank.review.suggesting import story_text
+from storybank.stories.personal_data import personal_data_in
 from web.deps import FormActor, FormValues, PageActor
 from web.forms.story import FIELD_LABELS
 from web.templating import render
@@ -54,10 +55,15 @@ def _review(
     sheet = review_sheet(session=session, actor=actor, story_id=story_id)
     text = story_text(sheet.story)
     applied = sheet.my_code_ids
+    labels = {"title": "Title", **FIELD_LABELS}
     context = {
         "sheet": sheet,
         "marked": mark_evidence(text.fields, sheet.suggestions),
-        "field_labels": {"title": "Title", **FIELD_LABELS},
+        "field_labels": labels,
+        "labels": labels,
+        "personal_data": personal_data_in(sheet.story),
+        "personal_data_intro": "Before this story leaves its site, its de-identified version "
+        "replaces these.",
         "addable": [c for c in sheet.codes.values() if c.active and c.id not in applied],
         "notices": _notices(request),
         "nav": "review",
