@@ -333,6 +333,16 @@ POLICY: dict[tuple[str, str], Rule] = {
         RUNNERS, path_params=_round_domain, form=lambda w: {"reasons": REASONS}
     ),
     ("GET", "/msc/facilitate/rounds/{round_id}/report"): Rule(RUNNERS, path_params=_round),
+    # Verification: the round's insiders and the evaluators of its sites read the checks;
+    # runners and evaluators record them (here refused as 409: the round is not closed).
+    ("GET", "/msc/rounds/{round_id}/verification"): Rule(
+        ROUND_READERS | {"evaluator"}, path_params=_round
+    ),
+    ("POST", "/msc/rounds/{round_id}/verification/{story_id}"): Rule(
+        RUNNERS | {"evaluator"},
+        path_params=lambda w: {"round_id": w.round_id, "story_id": w.story_id},
+        form=lambda w: {"status": "verified", "method": "Phoned the person."},
+    ),
     # MSC. Bodies are valid, so refusals come from the rules, not from validation; a runner
     # often gets 409 (the policy round is voting), which counts as allowed.
     ("GET", "/api/v1/msc/domains"): Rule(SIGNED_IN),
@@ -411,7 +421,9 @@ POLICY: dict[tuple[str, str], Rule] = {
         path_params=_round_domain,
         body=lambda w: {"story_id": w.story_id, "reasons": REASONS, "criteria": [{"name": "x"}]},
     ),
-    ("GET", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(ROUND_READERS, path_params=_round),
+    ("GET", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(
+        ROUND_READERS | {"evaluator"}, path_params=_round
+    ),
     ("POST", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(
         RUNNERS | {"evaluator"},
         path_params=_round,

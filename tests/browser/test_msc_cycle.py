@@ -228,6 +228,13 @@ def test_a_facilitator_runs_a_three_level_cycle_in_the_browser(
     _paper(fran, SERVICES, SENSOR, 1)
     _move(fran, "Close voting and start deciding", "The round has moved on")
     _decide(fran, region, {PEOPLE: CHAIRS, SERVICES: WAITING}, "region")
+    fran.get_by_role("link", name="Verification").click()
+    check = fran.get_by_role("region", name=re.compile(re.escape(CHAIRS)))
+    check.get_by_label("Verified").check()
+    check.get_by_label("How it was checked").fill("Phoned the tower block's residents' group.")
+    check.get_by_role("button", name=re.compile("Record the check")).click()
+    expect(fran.get_by_role("status")).to_contain_text("The check has been recorded")
+    expect(check.get_by_role("table")).to_contain_text("Fran Facilitator")
 
     # The programme round, run by the admin, reads the region's selections.
     programme = _start_round(
