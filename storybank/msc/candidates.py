@@ -211,6 +211,21 @@ def confirm_domain(
     return candidate
 
 
+def remove_candidate(*, session: Session, actor: Actor, round_id: int, candidate_id: int) -> None:
+    """Take a story out of the round while it is reading, before voting (its facilitator).
+    Candidates are filled in as the round opens for reading, so a removal in draft would
+    not last; in reading it does (the facilitator may still add the story back)."""
+    found = reach(session=session, actor=actor, round_id=round_id)
+    require_runner(found)
+    candidate = session.get(RoundCandidate, candidate_id)
+    if candidate is None or candidate.round_id != round_id:
+        raise NotFound(f"There is no candidate with id {candidate_id} in this round.")
+    hold_round_in(session, found.round, RoundState.reading, doing="remove a candidate")
+    _audit(session, actor, found.round, "msc.candidate.remove", candidate, candidate.domain_id)
+    session.delete(candidate)
+    session.commit()
+
+
 def _require_in_play(session: Session, found: RoundReach, domain_id: int, name: str) -> None:
     if domain_id not in {d.id for d in round_domains(session, require_id(found.round))}:
         raise InvalidInput(

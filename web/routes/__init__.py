@@ -12,6 +12,7 @@ from web.routes import (
     msc_admin,
     msc_facilitator,
     msc_panel,
+    msc_setup,
     msc_verification,
     stories,
     writing,
@@ -31,5 +32,6 @@ ROUTERS = [
     admin_privacy.router,
     msc_admin.router,
     msc_facilitator.router,
+    msc_setup.router,
     msc_verification.router,
 ]

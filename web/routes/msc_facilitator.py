@@ -56,6 +56,9 @@ CONTROL_NOTICES = {
     "confirmed": "The candidate's domain has been saved.",
     "ballot": "The paper ballots have been entered on the members' behalf.",
     "pass": "Another pass of voting is open on the shortlist.",
+    "setup": "The round's set-up has been saved.",
+    "removed": "The member has been taken off the panel.",
+    "withdrawn": "The story is no longer a candidate in this round.",
 }
 CRITERIA_ROWS = 3
 
@@ -312,7 +315,13 @@ def _control_page(
     round_id = outline.id
     pack = candidates.reading_pack(session=session, actor=actor, round_id=round_id)
     voting = outline.state in (RoundState.voting, RoundState.deciding)
+    editable = outline.state in (RoundState.draft, RoundState.reading)
     context = {
+        "all_domains": domains.list_domains(session=session) if editable else [],
+        "facilitators": rounds.possible_facilitators(session=session, unit_id=outline.unit_id)
+        if editable
+        else [],
+        "setup": _setup_values(outline),
         "next_move": NEXT_MOVE.get(RoundState(outline.state)),
         "members": members.list_members(session=session, actor=actor, round_id=round_id),
         "pack": pack,
@@ -324,10 +333,28 @@ def _control_page(
         "titles": {e.story_id: e.texts.get("title", "") for e in pack},
         "values": {},
         "errors": {},
-        "labels": {"email": "Email address", "guest_name": "Guest's name"},
+        "labels": {
+            "email": "Email address",
+            "guest_name": "Guest's name",
+            "name": "Name",
+            "domain_ids": "Domains of change",
+            "voting_method": "Voting method",
+            "facilitator_id": "Facilitator",
+        },
         **extra,
     }
     return _round_page(request, session, found, "round.html", status, **context)
+
+
+def _setup_values(outline: rounds.RoundOutline) -> dict[str, str]:
+    """The set-up form's values as the round has them now."""
+    values = {
+        "name": outline.name,
+        "voting_method": outline.voting_method,
+        "secret": "yes" if outline.secret else "no",
+        "facilitator_id": str(outline.facilitator_id),
+    }
+    return values | {f"domain_{d.id}": "1" for d in outline.domains}
 
 
 # Results, the closing decisions, and the round report.
