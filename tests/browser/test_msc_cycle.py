@@ -225,6 +225,11 @@ def test_a_facilitator_runs_a_three_level_cycle_in_the_browser(
         {FORUM: SERVICES, WAITING: SERVICES},
         {SERVICES: WAITING},
     )
+    fran.goto(f"/msc/facilitate/rounds/{leeds}")
+    expect(fran.locator("main")).to_contain_text(
+        "Feedback sent to the storytellers of 3 stories; read by 0 so far."
+    )
+    expect(fran.locator("main")).to_contain_text(f"{CHAIRS}")
     assert leeds != doncaster
 
     # The region round reads what the two site panels chose, each with its trail.
@@ -243,6 +248,11 @@ def test_a_facilitator_runs_a_three_level_cycle_in_the_browser(
     _paper(fran, SERVICES, SENSOR, 1)
     _move(fran, "Close voting and start deciding", "The round has moved on")
     _decide(fran, region, {PEOPLE: CHAIRS, SERVICES: WAITING}, "region")
+    fran.goto(f"/msc/facilitate/rounds/{leeds}")
+    expect(fran.locator("main")).to_contain_text(
+        re.compile(re.escape(CHAIRS) + r".*: read by Yorkshire and the Humber 2026-27\.")
+    )
+    fran.goto(f"/msc/facilitate/rounds/{region}")
     fran.get_by_role("link", name="Verification").click()
     check = fran.get_by_role("region", name=re.compile(re.escape(CHAIRS)))
     check.get_by_label("Verified").check()

@@ -18,12 +18,13 @@ from api.deps import SessionDep
 from storybank import accounts
 from storybank.access import Actor, may_run_round, require_round_runner
 from storybank.errors import Conflict, FieldProblem, InvalidInput
-from storybank.models import RoundState, VotingMethod
+from storybank.models import RoundState, VotingMethod, require_id
 from storybank.msc import (
     ballots,
     candidates,
     decisions,
     domains,
+    feedback,
     members,
     passes,
     periods,
@@ -322,6 +323,7 @@ def _control_page(
         if editable
         else [],
         "setup": _setup_values(outline),
+        **(_closing(session, found) if outline.state == RoundState.closed else {}),
         "next_move": NEXT_MOVE.get(RoundState(outline.state)),
         "members": members.list_members(session=session, actor=actor, round_id=round_id),
         "pack": pack,
@@ -344,6 +346,15 @@ def _control_page(
         **extra,
     }
     return _round_page(request, session, found, "round.html", status, **context)
+
+
+def _closing(session: Session, found: rounds.RoundReach) -> dict[str, Any]:
+    """What closing did: feedback sent and read, and where each selected story went."""
+    return {
+        "feedback_sent": feedback.feedback_sent(session=session, round_id=require_id(found.round)),
+        "promoted": decisions.promoted_to(session, found.round),
+        "selected": [d.story_id for d in decisions.selected_in(session, found.round) if d.story_id],
+    }
 
 
 def _setup_values(outline: rounds.RoundOutline) -> dict[str, str]:
