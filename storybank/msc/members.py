@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor
-from storybank.accounts import GUEST_EMAIL_DOMAIN, end_all_sessions, revoke_all_tokens
+from storybank.accounts import (
+    GUEST_EMAIL_DOMAIN,
+    end_all_sessions,
+    find_user_by_email,
+    revoke_all_tokens,
+)
 from storybank.accounts.logins import record_failed_password, refuse_if_throttled
 from storybank.audit import record_event
 from storybank.config import Settings
@@ -96,6 +101,15 @@ def add_member(*, session: Session, actor: Actor, round_id: int, user_id: int) -
     _audit(session, actor, found.round, "msc.member.add", {"member_id": member.id})
     session.commit()
     return _view(member, user.display_name)
+
+
+def add_member_by_email(*, session: Session, actor: Actor, round_id: int, email: str) -> MemberView:
+    """Put the person with an account at this email address on the panel."""
+    user = find_user_by_email(session=session, email=email)
+    if user is None:
+        message = "There is no account with this email address."
+        raise InvalidInput(message, problems=[FieldProblem("email", message)])
+    return add_member(session=session, actor=actor, round_id=round_id, user_id=require_id(user))
 
 
 def add_guest(

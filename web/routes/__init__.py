@@ -10,6 +10,7 @@ from web.routes import (
     consent,
     deidentified,
     msc_admin,
+    msc_decisions,
     msc_facilitator,
     msc_panel,
     msc_setup,
@@ -32,6 +33,7 @@ ROUTERS = [
     admin_privacy.router,
     msc_admin.router,
     msc_facilitator.router,
+    msc_decisions.router,
     msc_setup.router,
     msc_verification.router,
 ]

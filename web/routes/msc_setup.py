@@ -14,7 +14,8 @@ from storybank.errors import Conflict, FieldProblem, InvalidInput
 from storybank.models import Id, VotingMethod
 from storybank.msc import candidates, domains, members, rounds
 from web.deps import FormActor, FormValues
-from web.routes.msc_facilitator import _control, _control_page, _number, _problems, _run
+from web.forms.messages import refusal_errors
+from web.routes.msc_facilitator import _control, _control_page, _number, _run
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,7 +54,7 @@ def change_setup(
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         found = _run(session, actor, round_id)
-        errors = _problems(exc, "name")
+        errors = refusal_errors(exc, "name")
         return _control_page(
             request, session, actor, found, setup=form, errors=errors, status=exc.status
         )

@@ -17,6 +17,7 @@ from storybank.errors import Conflict, InvalidInput
 from storybank.models import Id, VerificationStatus
 from storybank.msc import verification
 from web.deps import FormActor, FormValues, PageActor
+from web.forms.messages import refusal_errors
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -58,8 +59,7 @@ def record_check(
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        problems = {p.field: p.message for p in getattr(exc, "problems", [])}
-        errors = problems or {"method": exc.message}
+        errors = refusal_errors(exc, "method")
         return _failed(request, session, actor, round_id, story_id, form, errors, exc.status)
     return RedirectResponse(
         f"/msc/rounds/{round_id}/verification?recorded=1#story-{story_id}", status_code=303
