@@ -3,9 +3,14 @@ round closes."""
 
 from __future__ import annotations
 
+import pytest
+
 from storybank.models import User
 from tests.api.msc_tree import build_tree, confirm_all, decide, move, new_round
 from tests.builders import token_headers
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 
 def _guest(client, tree, rid, h):

@@ -4,7 +4,12 @@ de-identified words."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.msc_tree import build_tree, confirm_all, decide, move, new_round, vote
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 
 def _to_deciding(client, tree, unit, facilitator, **options) -> int:  # type: ignore[no-untyped-def]

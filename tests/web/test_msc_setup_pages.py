@@ -12,6 +12,9 @@ from tests.api.msc_tree import Tree, build_tree, confirm_all, move, new_round
 from tests.builders import make_user
 from tests.web.pages import csrf_token, log_in, text_of
 
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
+
 
 @pytest.fixture
 def tree(session, client) -> Tree:

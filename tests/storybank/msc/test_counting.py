@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from storybank.msc import tallies
 from tests.api.msc_tree import build_tree, confirm_all, move, new_round, vote
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 
 def _results(client, session, method: str, ballots: dict[str, Any], paper=()) -> tuple:
