@@ -136,7 +136,9 @@ def export_user_data(*, session: Session, actor: Actor, user_id: int) -> dict[st
 
 def _panel_memberships(session: Session, user_id: int) -> list[dict[str, Any]]:
     """The MSC panels a person sat on, with their own ballots; in a secret round only that
-    they voted in a domain and pass, never what they chose or when."""
+    they voted in a domain and pass, never what they chose or when (the database keeps a
+    member's ballot with their membership so they can change it while voting is open;
+    nothing shows the two together)."""
     rows = session.exec(
         select(RoundMember, SelectionRound)
         .join(SelectionRound, col(SelectionRound.id) == RoundMember.round_id)
@@ -164,7 +166,7 @@ def _ballots_of(session: Session, member: RoundMember) -> list[Ballot]:
 def _own_ballot(ballot: Ballot, secret: bool) -> dict[str, Any]:
     shown: dict[str, Any] = {"domain_id": ballot.domain_id, "pass_number": ballot.pass_number}
     if secret:
-        return {**shown, "choice": "secret ballot: not kept with your name"}
+        return {**shown, "choice": "not shown: a secret ballot"}
     return {
         **shown,
         "kind": ballot.kind,

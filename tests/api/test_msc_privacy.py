@@ -40,7 +40,7 @@ def test_the_export_lists_panels_and_own_ballots_but_no_secret_choice(client, se
     assert hidden == {
         "domain_id": tree.domain_id,
         "pass_number": 1,
-        "choice": "secret ballot: not kept with your name",
+        "choice": "not shown: a secret ballot",
     }
     assert f'"choice":{b1}' not in exported.text and f'"choice":{a1}' in exported.text
 
