@@ -18,11 +18,14 @@ from storybank.models import (
     ApiToken,
     AuditChange,
     AuditEvent,
+    Ballot,
     Code,
     Coding,
     Grant,
     LoginSession,
     Role,
+    RoundMember,
+    SelectionRound,
     Story,
     StoryDeidentified,
     Unit,
@@ -123,11 +126,53 @@ def export_user_data(*, session: Session, actor: Actor, user_id: int) -> dict[st
         "codings_made": len(
             session.exec(select(Coding.id).where(Coding.coder_id == user_id)).all()
         ),
+        "msc_panels": _panel_memberships(session, user_id),
         "audit": _events(
             session,
             col(AuditEvent.actor_id) == user_id,
             (col(AuditEvent.entity) == "user") & (col(AuditEvent.entity_id) == str(user_id)),
         ),
+    }
+
+
+def _panel_memberships(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """The MSC panels a person sat on, with their own ballots; in a secret round only that
+    they voted in a domain and pass, never what they chose or when (the database keeps a
+    member's ballot with their membership so they can change it while voting is open;
+    nothing shows the two together)."""
+    rows = session.exec(
+        select(RoundMember, SelectionRound)
+        .join(SelectionRound, col(SelectionRound.id) == RoundMember.round_id)
+        .where(RoundMember.user_id == user_id)
+        .order_by(col(RoundMember.id))
+    ).all()
+    return [
+        {
+            "round_id": rnd.id,
+            "round_name": rnd.name,
+            "is_guest": member.is_guest,
+            "added_at": member.added_at.isoformat(),
+            "secret_ballot": rnd.secret,
+            "ballots": [_own_ballot(b, rnd.secret) for b in _ballots_of(session, member)],
+        }
+        for member, rnd in rows
+    ]
+
+
+def _ballots_of(session: Session, member: RoundMember) -> list[Ballot]:
+    query = select(Ballot).where(Ballot.member_id == member.id)
+    return list(session.exec(query.order_by(col(Ballot.pass_number), col(Ballot.domain_id))))
+
+
+def _own_ballot(ballot: Ballot, secret: bool) -> dict[str, Any]:
+    shown: dict[str, Any] = {"domain_id": ballot.domain_id, "pass_number": ballot.pass_number}
+    if secret:
+        return {**shown, "choice": "not shown: a secret ballot"}
+    return {
+        **shown,
+        "kind": ballot.kind,
+        "content": ballot.content,
+        "cast_at": ballot.updated_at.isoformat(),
     }
 
 

@@ -3,6 +3,7 @@ PostgreSQL, the real app on it, and builders for the things tests need."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 
@@ -58,6 +59,7 @@ class DatabaseFactory:
         self.backend = backend
         self.workdir = workdir
         self.template: str | None = None
+        self.tree_template: str | None = None
         self.created: list[str] = []
 
     def _template(self) -> str:
@@ -81,20 +83,51 @@ class DatabaseFactory:
                 self.created.append(name)
         return self.template
 
-    def new_url(self, migrated: bool = True) -> str:
-        """A URL of a new database: migrated to head with the codebook, or empty."""
+    def new_url(self, migrated: bool = True, template: str | None = None) -> str:
+        """A URL of a new database: migrated to head with the codebook (or a copy of
+        `template`, a database this factory made), or empty."""
         n = next(_counter)
+        source = template or (self._template() if migrated else None)
         if self.backend == "sqlite":
             path = self.workdir / f"test_{n}.db"
-            if migrated:
-                shutil.copyfile(self._template(), path)
+            if source:
+                shutil.copyfile(source, path)
             return f"sqlite:///{path}"
         name = f"sbtest_{_RUN_ID}_{n}"
-        template = f' TEMPLATE "{self._template()}" STRATEGY FILE_COPY' if migrated else ""
+        template = f' TEMPLATE "{source}" STRATEGY FILE_COPY' if source else ""
         with _admin_engine().connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
         self.created.append(name)
         return _pg_url(name)
+
+    def msc_tree_template(self) -> str:
+        """A database holding the MSC tests' unit tree (tests/api/msc_tree.py), built once
+        per run; tests marked `msc_tree` each get a copy of it, so every test still has a
+        database of its own."""
+        if self.tree_template is None:
+            from tests.api.msc_tree import build_template_tree
+
+            url = self.new_url()
+            engine = make_engine(url)
+            settings = Settings(
+                environment="test",
+                data_dir=self.workdir / "tree-data",
+                database_url=url,
+                secret_key=SECRET_KEY,
+                log_level="WARNING",
+            )
+            with Session(engine, expire_on_commit=False) as session:
+                app = create_app(settings=settings, engine=engine)
+                with TestClient(app, base_url="http://testserver") as client:
+                    build_template_tree(session, client)
+            if self.backend == "sqlite":
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+            database = make_url(url).database
+            assert database is not None
+            self.tree_template = database
+        return self.tree_template
 
     def drop(self, url: str) -> None:
         """Drop a database made by new_url (PostgreSQL) or delete its file (SQLite)."""
@@ -112,6 +145,20 @@ class DatabaseFactory:
             with _admin_engine().connect() as conn:
                 for name in list(reversed(self.created)):
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fewer_full_collections() -> Iterator[None]:
+    """Freeze what the run has imported (the app's modules, spaCy, scikit-learn) out of the
+    garbage collector's scans, and collect young objects less often: full collections over
+    that heap, once per few hundred allocations, were a large share of each test's time."""
+    gc.collect()
+    gc.freeze()
+    before = gc.get_threshold()
+    gc.set_threshold(10_000, 20, 20)
+    yield
+    gc.set_threshold(*before)
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -145,9 +192,11 @@ def backend(db_factory: DatabaseFactory) -> str:
 
 
 @pytest.fixture
-def database_url(db_factory: DatabaseFactory) -> Iterator[str]:
-    """A fresh database at the latest migration, with the codebook loaded."""
-    url = db_factory.new_url()
+def database_url(request: pytest.FixtureRequest, db_factory: DatabaseFactory) -> Iterator[str]:
+    """A fresh database at the latest migration, with the codebook loaded (and, for tests
+    marked `msc_tree`, the MSC tests' unit tree)."""
+    tree = request.node.get_closest_marker("msc_tree") is not None
+    url = db_factory.new_url(template=db_factory.msc_tree_template() if tree else None)
     yield url
     db_factory.drop(url)
 

@@ -12,6 +12,7 @@ from storybank.access import Actor
 from storybank.models import (
     RoundCandidate,
     RoundFeedback,
+    RoundMember,
     RoundState,
     SelectionRound,
     Story,
@@ -139,3 +140,7 @@ def add_policy_round(
     world.period_id, world.candidate_id = made.period_id, require_id(candidate)
     world.feedback_id, world.facilitator_id = require_id(feedback), require_id(facilitator)
     world.newcomer_id = require_id(make_user(session, name="Panel newcomer"))
+    membership = session.exec(
+        select(RoundMember).where(RoundMember.round_id == made.round.id)
+    ).one()
+    world.member_id = require_id(membership)

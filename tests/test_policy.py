@@ -65,6 +65,7 @@ class World:
     model_version: str = ""
     # A suggestion for the shared story, for the reviewer's routes.
     suggestion_id: int = 0
+    member_id: int = 0
 
 
 @dataclass
@@ -93,6 +94,14 @@ def _story_code(w: World) -> dict[str, Any]:
 
 def _round(w: World) -> dict[str, Any]:
     return {"round_id": w.round_id}
+
+
+def _round_member(w: World) -> dict[str, Any]:
+    return {"round_id": w.round_id, "member_id": w.member_id}
+
+
+def _round_candidate(w: World) -> dict[str, Any]:
+    return {"round_id": w.round_id, "candidate_id": w.candidate_id}
 
 
 def _round_domain(w: World) -> dict[str, Any]:
@@ -433,6 +442,30 @@ POLICY: dict[tuple[str, str], Rule] = {
         RUNNERS, path_params=_round_domain, form=lambda w: {"reasons": REASONS}
     ),
     ("GET", "/msc/facilitate/rounds/{round_id}/report"): Rule(RUNNERS, path_params=_round),
+    # Set-up changes, removals and new guest codes: runners get 409 here (the round is
+    # voting, and the member is no guest), everyone else is refused.
+    ("POST", "/msc/facilitate/rounds/{round_id}/setup"): Rule(
+        RUNNERS, path_params=_round, form=lambda w: {"name": "Renamed", "version": "1"}
+    ),
+    ("POST", "/msc/facilitate/rounds/{round_id}/members/{member_id}/remove"): Rule(
+        RUNNERS, path_params=_round_member
+    ),
+    ("POST", "/msc/facilitate/rounds/{round_id}/members/{member_id}/code"): Rule(
+        RUNNERS, path_params=_round_member
+    ),
+    ("POST", "/msc/facilitate/rounds/{round_id}/candidates/{candidate_id}/remove"): Rule(
+        RUNNERS, path_params=_round_candidate
+    ),
+    # Verification: the round's insiders and the evaluators of its sites read the checks;
+    # runners and evaluators record them (here refused as 409: the round is not closed).
+    ("GET", "/msc/rounds/{round_id}/verification"): Rule(
+        ROUND_READERS | {"evaluator"}, path_params=_round
+    ),
+    ("POST", "/msc/rounds/{round_id}/verification/{story_id}"): Rule(
+        RUNNERS | {"evaluator"},
+        path_params=lambda w: {"round_id": w.round_id, "story_id": w.story_id},
+        form=lambda w: {"status": "verified", "method": "Phoned the person."},
+    ),
     # MSC. Bodies are valid, so refusals come from the rules, not from validation; a runner
     # often gets 409 (the policy round is voting), which counts as allowed.
     ("GET", "/api/v1/msc/domains"): Rule(SIGNED_IN),
@@ -478,6 +511,15 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/msc/rounds/{round_id}/members"): Rule(
         RUNNERS, path_params=_round, body=lambda w: {"user_id": w.newcomer_id}
     ),
+    ("DELETE", "/api/v1/msc/rounds/{round_id}/members/{member_id}"): Rule(
+        RUNNERS, path_params=_round_member
+    ),
+    ("POST", "/api/v1/msc/rounds/{round_id}/members/{member_id}/code"): Rule(
+        RUNNERS, path_params=_round_member
+    ),
+    ("DELETE", "/api/v1/msc/rounds/{round_id}/candidates/{candidate_id}"): Rule(
+        RUNNERS, path_params=_round_candidate
+    ),
     ("GET", "/api/v1/msc/rounds/{round_id}/candidates"): Rule(ROUND_READERS, path_params=_round),
     ("POST", "/api/v1/msc/rounds/{round_id}/candidates"): Rule(
         RUNNERS | {"staff"},
@@ -511,7 +553,9 @@ POLICY: dict[tuple[str, str], Rule] = {
         path_params=_round_domain,
         body=lambda w: {"story_id": w.story_id, "reasons": REASONS, "criteria": [{"name": "x"}]},
     ),
-    ("GET", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(ROUND_READERS, path_params=_round),
+    ("GET", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(
+        ROUND_READERS | {"evaluator"}, path_params=_round
+    ),
     ("POST", "/api/v1/msc/rounds/{round_id}/verifications"): Rule(
         RUNNERS | {"evaluator"},
         path_params=_round,

@@ -133,6 +133,28 @@ def add_member(
     return NewMemberPublic.model_validate({**vars(guest), "guest_code": code})
 
 
+@router.delete(
+    "/{round_id}/members/{member_id}",
+    status_code=204,
+    summary="Take a member off the panel before voting (a guest's account ends with it)",
+)
+def remove_member(round_id: Round, member_id: Id, session: SessionDep, actor: CurrentActor) -> None:
+    members.remove_member(session=session, actor=actor, round_id=round_id, member_id=member_id)
+
+
+@router.post(
+    "/{round_id}/members/{member_id}/code",
+    summary="A new one-time code for a guest (shown this once; the old one stops working)",
+)
+def reissue_guest_code(
+    round_id: Round, member_id: Id, session: SessionDep, actor: CurrentActor
+) -> NewMemberPublic:
+    guest, code = members.reissue_guest_code(
+        session=session, actor=actor, round_id=round_id, member_id=member_id
+    )
+    return NewMemberPublic.model_validate({**vars(guest), "guest_code": code})
+
+
 @router.get("/{round_id}/candidates", summary="The reading pack: candidates as you may read them")
 def reading_pack(
     round_id: Round, session: SessionDep, actor: CurrentActor
@@ -171,6 +193,19 @@ def confirm_candidate(
         domain_id=data.domain_id,
     )
     return CandidatePublic.model_validate(found)
+
+
+@router.delete(
+    "/{round_id}/candidates/{candidate_id}",
+    status_code=204,
+    summary="Take a story out of the candidates while the round is reading",
+)
+def remove_candidate(
+    round_id: Round, candidate_id: Id, session: SessionDep, actor: CurrentActor
+) -> None:
+    candidates.remove_candidate(
+        session=session, actor=actor, round_id=round_id, candidate_id=candidate_id
+    )
 
 
 @router.get("/{round_id}/ballots", summary="Your own ballots in this round, every pass")

@@ -26,6 +26,7 @@ from storybank.accounts.tokens import (
     token_is_live,
 )
 from storybank.accounts.users import (
+    GUEST_EMAIL_DOMAIN,
     GrantPair,
     UserSummary,
     create_user,
@@ -33,6 +34,7 @@ from storybank.accounts.users import (
     get_user,
     grant_role,
     grants_of,
+    is_guest_account,
     list_users,
     reset_password,
     revoke_role,
@@ -42,6 +44,7 @@ from storybank.accounts.users import (
 
 __all__ = [
     "GENERIC_LOGIN_ERROR",
+    "GUEST_EMAIL_DOMAIN",
     "MIN_PASSWORD",
     "TOKEN_PREFIX",
     "GrantPair",
@@ -60,6 +63,7 @@ __all__ = [
     "grant_role",
     "grants_of",
     "hash_password",
+    "is_guest_account",
     "list_api_tokens",
     "list_users",
     "password_matches",

@@ -15,6 +15,24 @@ from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound, Sto
 from storybank.models import ApiToken, Grant, LoginSession, Role, Unit, User, utcnow
 
 GrantPair = tuple[str, int]
+# MSC guest members' accounts: made for one round, they sign in with a one-time code only,
+# hold no grant, and end with their round for good.
+GUEST_EMAIL_DOMAIN = "guests.invalid"
+GUEST_ACCOUNT = (
+    "This is a guest member's account: it belongs to one selection round, signs in with "
+    "a one-time code only and ends with its round for good. Add the person as a guest "
+    "again, or give them an account of their own."
+)
+
+
+def is_guest_account(user: User) -> bool:
+    """Whether the account is an MSC guest member's (made for one round)."""
+    return user.email.endswith(f"@{GUEST_EMAIL_DOMAIN}")
+
+
+def _refuse_guest(user: User) -> None:
+    if is_guest_account(user):
+        raise Conflict(GUEST_ACCOUNT, code="guest_account")
 
 
 def _grant_problems(session: Session, grants: list[GrantPair]) -> list[FieldProblem]:
@@ -70,6 +88,10 @@ def create_user(
     problems = []
     if "@" not in email or len(email) > 254:
         problems.append(FieldProblem("email", "This does not look like an email address."))
+    elif email.endswith(f"@{GUEST_EMAIL_DOMAIN}"):
+        problems.append(
+            FieldProblem("email", f"Addresses at {GUEST_EMAIL_DOMAIN} are kept for guest members.")
+        )
     if not display_name.strip() or len(display_name.strip()) > 120:
         problems.append(FieldProblem("display_name", "A name of 1 to 120 characters is needed."))
     if password is not None and len(password) > 256:
@@ -154,6 +176,8 @@ def update_user(
     """Replace a user's grants and/or enable or disable them, in one transaction: every
     rule is checked before anything is written, so a refused change writes nothing."""
     user = get_user(session=session, user_id=user_id)
+    if grants or active:
+        _refuse_guest(user)
     try:
         if grants is not None:
             _replace_grants(session, user, grants)
@@ -239,6 +263,7 @@ def reset_password(*, session: Session, actor: User | None, user_id: int, passwo
     under the old password must not outlive it)."""
     _check_password(password)
     user = get_user(session=session, user_id=user_id)
+    _refuse_guest(user)
     user.password_hash = hash_password(password)
     end_all_sessions(session=session, user_id=user_id)
     revoke_all_tokens(session=session, user_id=user_id, actor=actor)

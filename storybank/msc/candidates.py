@@ -22,7 +22,7 @@ de-identified version, and a story without one is shown with its text withheld.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -53,6 +53,7 @@ from storybank.models import (
     Unit,
     require_id,
 )
+from storybank.msc.redaction import deidentify_reasons
 from storybank.msc.rounds import (
     RoundReach,
     child_rounds,
@@ -211,6 +212,21 @@ def confirm_domain(
     return candidate
 
 
+def remove_candidate(*, session: Session, actor: Actor, round_id: int, candidate_id: int) -> None:
+    """Take a story out of the round while it is reading, before voting (its facilitator).
+    Candidates are filled in as the round opens for reading, so a removal in draft would
+    not last; in reading it does (the facilitator may still add the story back)."""
+    found = reach(session=session, actor=actor, round_id=round_id)
+    require_runner(found)
+    candidate = session.get(RoundCandidate, candidate_id)
+    if candidate is None or candidate.round_id != round_id:
+        raise NotFound(f"There is no candidate with id {candidate_id} in this round.")
+    hold_round_in(session, found.round, RoundState.reading, doing="remove a candidate")
+    _audit(session, actor, found.round, "msc.candidate.remove", candidate, candidate.domain_id)
+    session.delete(candidate)
+    session.commit()
+
+
 def _require_in_play(session: Session, found: RoundReach, domain_id: int, name: str) -> None:
     if domain_id not in {d.id for d in round_domains(session, require_id(found.round))}:
         raise InvalidInput(
@@ -364,6 +380,8 @@ def _entry(
     )
     source: Any = story if original else version
     shown = available and source is not None
+    if not original:
+        trail = _trail_outside_site(trail, story, version if shown else None)
     return PackEntry(
         candidate_id=require_id(candidate),
         story_id=candidate.story_id,
@@ -380,6 +398,25 @@ def _entry(
         community_solutions=list(source.community_solutions) if shown else [],
         trail=trail,
     )
+
+
+def _trail_outside_site(
+    trail: list[TrailStep], story: Story, version: StoryDeidentified | None
+) -> list[TrailStep]:
+    """The trail's reasons as a reader of the de-identified text may see them: in its
+    words (see `redaction`), or withheld with the story's text."""
+    if version is None:
+        return [replace(step, reasons="", dissent="") for step in trail]
+    before = [getattr(story, n) for n in TEXT_NAMES] + list(story.community_solutions)
+    after = [getattr(version, n) for n in TEXT_NAMES] + list(version.community_solutions)
+    return [
+        replace(
+            step,
+            reasons=deidentify_reasons(step.reasons, before, after),
+            dissent=deidentify_reasons(step.dissent, before, after),
+        )
+        for step in trail
+    ]
 
 
 def selection_trails(session: Session, story_ids: list[int]) -> dict[int, list[TrailStep]]:

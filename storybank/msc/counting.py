@@ -1,10 +1,13 @@
 """Counting a domain's ballots for the round's voting method, by storybank.msc.tallies.
 
-Each voting method is counted by every tally that reads its ballots, side by side: single
-choice by plurality; approval by approval; score by mean and median score; ranking by Borda,
-Copeland and Schulze (with the head-to-head matrix and the strongest paths). The first
-method listed is the headline (`points` and `top`, as before). Ties are listed, never broken:
-when more than one story shares the best result, every one of them is a winner.
+This is the one place a round's results are computed; the API's results and the
+facilitator's pages (`results.side_by_side`) both show what it counts. Each voting method
+is counted by every tally that reads its ballots, side by side: single choice by plurality;
+approval by approval; score by mean and median score; ranking by first choices (plurality),
+Borda, Copeland and Schulze (with the head-to-head matrix and the strongest paths). Each
+method has a headline tally (`points` and `top`): Borda for rankings, else the first listed.
+Ties are listed, never broken: when more than one story shares the best result, every one
+of them is a winner.
 
 A stored ballot that no longer fits the stories voted on (a story withdrawn after the
 ballot was cast) is counted without the missing story; a ranking that then misses a story
@@ -27,14 +30,16 @@ from storybank.msc.tally_ballots import (
     ScoreBallot,
 )
 
-# The tallies each voting method is counted with, the headline first.
+# The tallies each voting method is counted with, in the order they are shown.
 TALLIES_FOR: dict[str, tuple[tallies.TallyMethod, ...]] = {
     "single": ("plurality",),
     "approval": ("approval",),
     "score": ("score_mean", "score_median"),
-    "ranking": ("borda", "copeland", "schulze"),
+    "ranking": ("plurality", "borda", "copeland", "schulze"),
 }
-TALLY_FOR = {kind: methods[0] for kind, methods in TALLIES_FOR.items()}
+TALLY_FOR = {"single": "plurality", "approval": "approval", "score": "score_mean"} | {
+    "ranking": "borda"
+}
 Matrix = dict[int, dict[int, int]]
 
 
@@ -82,7 +87,7 @@ def count_votes(
     names = [str(story) for story in candidates]
     results = [tallies.tally(method, names, lines) for method in TALLIES_FOR[kind]]
     methods = [_method_tally(result) for result in results]
-    head = methods[0]
+    head = next(m for m in methods if m.method == TALLY_FOR[kind])
     last = results[-1]
     return Tally(
         method=head.method,

@@ -218,3 +218,21 @@ def _promote(session: Session, found: SelectionRound) -> list[str]:
         for i in selected
         if i not in going_up
     ]
+
+
+def promoted_to(session: Session, found: SelectionRound) -> dict[int, str]:
+    """The rounds above that read this round's selected stories: story id -> round name."""
+    query = (
+        select(RoundCandidate.story_id, SelectionRound.name)
+        .join(SelectionRound, col(SelectionRound.id) == RoundCandidate.round_id)
+        .where(RoundCandidate.source_round_id == found.id)
+    )
+    return dict(session.exec(query).all())
+
+
+def selected_in(session: Session, found: SelectionRound) -> list[RoundDecision]:
+    """The round's decisions that selected a story, by domain."""
+    query = select(RoundDecision).where(
+        RoundDecision.round_id == found.id, col(RoundDecision.story_id).is_not(None)
+    )
+    return list(session.exec(query.order_by(col(RoundDecision.domain_id))).all())

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -134,3 +135,20 @@ def mark_read(*, session: Session, actor: Actor, feedback_id: int) -> RoundFeedb
         )
         session.commit()
     return feedback
+
+
+@dataclass
+class FeedbackSent:
+    """How a closed round's feedback went out: stories told, and how many authors read it."""
+
+    sent: int
+    read: int
+
+
+def feedback_sent(*, session: Session, round_id: int) -> FeedbackSent:
+    """Counts of the round's feedback sent to storytellers and read by them (no names)."""
+    query = sa_select(
+        func.count(col(RoundFeedback.id)), func.count(col(RoundFeedback.read_at))
+    ).where(col(RoundFeedback.round_id) == round_id)
+    sent, read = session.execute(query).one()
+    return FeedbackSent(int(sent), int(read))

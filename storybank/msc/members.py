@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor
-from storybank.accounts import end_all_sessions, revoke_all_tokens
+from storybank.accounts import (
+    GUEST_EMAIL_DOMAIN,
+    end_all_sessions,
+    find_user_by_email,
+    revoke_all_tokens,
+)
 from storybank.accounts.logins import record_failed_password, refuse_if_throttled
 from storybank.audit import record_event
 from storybank.config import Settings
@@ -38,6 +43,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 WRONG_CODE = "That code is unknown, already used, or its round has closed."
 OPEN_FOR_MEMBERS = (RoundState.draft, RoundState.reading, RoundState.voting)
+BEFORE_VOTING = (RoundState.draft, RoundState.reading)
 
 
 @dataclass
@@ -97,6 +103,15 @@ def add_member(*, session: Session, actor: Actor, round_id: int, user_id: int) -
     return _view(member, user.display_name)
 
 
+def add_member_by_email(*, session: Session, actor: Actor, round_id: int, email: str) -> MemberView:
+    """Put the person with an account at this email address on the panel."""
+    user = find_user_by_email(session=session, email=email)
+    if user is None:
+        message = "There is no account with this email address."
+        raise InvalidInput(message, problems=[FieldProblem("email", message)])
+    return add_member(session=session, actor=actor, round_id=round_id, user_id=require_id(user))
+
+
 def add_guest(
     *, session: Session, actor: Actor, round_id: int, guest_name: str
 ) -> tuple[MemberView, str]:
@@ -110,8 +125,8 @@ def add_guest(
             problems=[FieldProblem("guest_name", "1 to 120 characters.")],
         )
     hold_round_in(session, found.round, *OPEN_FOR_MEMBERS, doing="change the panel")
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    user = User(email=f"guest-{secrets.token_hex(8)}@guests.invalid", display_name=name)
+    code = _new_code()
+    user = User(email=f"guest-{secrets.token_hex(8)}@{GUEST_EMAIL_DOMAIN}", display_name=name)
     session.add(user)
     session.flush()
     member = RoundMember(
@@ -125,7 +140,55 @@ def add_guest(
     session.flush()
     _audit(session, actor, found.round, "msc.member.add_guest", {"member_id": member.id})
     session.commit()
-    return _view(member, name), "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+    return _view(member, name), _shown_code(code)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _shown_code(code: str) -> str:
+    """A code as the facilitator reads it out: three groups of four."""
+    return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def reissue_guest_code(
+    *, session: Session, actor: Actor, round_id: int, member_id: int
+) -> tuple[MemberView, str]:
+    """A new one-time code for a guest (its facilitator): the old code and link stop
+    working, and any session started with them ends."""
+    found = reach(session=session, actor=actor, round_id=round_id)
+    require_runner(found)
+    member = get_member(session, round_id, member_id)
+    user = session.get(User, member.user_id)
+    if not member.is_guest or user is None:
+        raise Conflict(
+            "Only a guest member has a sign-in code; people with accounts sign in as usual.",
+            code="not_a_guest",
+        )
+    hold_round_in(session, found.round, *OPEN_FOR_MEMBERS, doing="re-issue a guest's code")
+    code = _new_code()
+    member.guest_code_hash, member.code_used_at = _code_digest(code), None
+    session.add(member)
+    end_all_sessions(session=session, user_id=member.user_id)
+    revoke_all_tokens(session=session, user_id=member.user_id, actor=actor.user)
+    _audit(session, actor, found.round, "msc.member.reissue_code", {"member_id": member.id})
+    session.commit()
+    return _view(member, user.display_name), _shown_code(code)
+
+
+def remove_member(*, session: Session, actor: Actor, round_id: int, member_id: int) -> None:
+    """Take a member off the panel before voting opens (its facilitator); a guest's
+    account ends with it."""
+    found = reach(session=session, actor=actor, round_id=round_id)
+    require_runner(found)
+    member = get_member(session, round_id, member_id)
+    hold_round_in(session, found.round, *BEFORE_VOTING, doing="take a member off the panel")
+    if member.is_guest:
+        _end_guest(session, actor, member)
+    session.delete(member)
+    _audit(session, actor, found.round, "msc.member.remove", {"member_id": member_id})
+    session.commit()
 
 
 def _code_digest(code: str) -> str:
@@ -187,13 +250,18 @@ def end_guest_access(*, session: Session, actor: Actor, round_id: int) -> int:
     commits. Returns how many guests there were."""
     guests = [m for m in _members(session, round_id) if m.is_guest]
     for member in guests:
-        user = session.get(User, member.user_id)
-        if user is not None:
-            user.is_active = False
-            session.add(user)
-        end_all_sessions(session=session, user_id=member.user_id)
-        revoke_all_tokens(session=session, user_id=member.user_id, actor=actor.user)
+        _end_guest(session, actor, member)
     return len(guests)
+
+
+def _end_guest(session: Session, actor: Actor, member: RoundMember) -> None:
+    """Disable a guest's account, end its sessions and revoke its tokens (caller commits)."""
+    user = session.get(User, member.user_id)
+    if user is not None:
+        user.is_active = False
+        session.add(user)
+    end_all_sessions(session=session, user_id=member.user_id)
+    revoke_all_tokens(session=session, user_id=member.user_id, actor=actor.user)
 
 
 def get_member(session: Session, round_id: int, member_id: int) -> RoundMember:

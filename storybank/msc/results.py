@@ -1,42 +1,32 @@
-"""A round's results for the facilitator: each domain's ballots turned into tally inputs
-and counted by storybank.msc.tallies, side by side.
-
-The round's method decides which tallies make sense: single ballots by plurality, approval
-by approval, scores by mean and median, rankings by plurality, Borda, Copeland and Schulze
-(with the head-to-head matrix). Ties are reported, never broken. Who may read results, and
-when, is ballots.results' rule: it is called first.
-"""
+"""A round's results for the facilitator's pages: each domain's tallies side by side, as
+`counting` computed them for `ballots.results` (one code path for the API and the pages),
+with the candidates keyed as the templates show them. Who may read results, and when, is
+`ballots.results`' rule."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from storybank.access import Actor
-from storybank.models import Ballot as StoredBallot
-from storybank.models import SelectionRound
 from storybank.msc import ballots
-from storybank.msc.passes import voted_in_pass
-from storybank.msc.tallies import (
-    ApprovalBallot,
-    Ballot,
-    ChoiceBallot,
-    Matrix,
-    RankingBallot,
-    ScoreBallot,
-    TallyResult,
-    pairwise_matrix,
-    tally,
-)
+from storybank.msc.counting import MethodTally, Tally
 
-METHODS_FOR = {
-    "single": ("plurality",),
-    "approval": ("approval",),
-    "score": ("score_mean", "score_median"),
-    "ranking": ("plurality", "borda", "copeland", "schulze"),
-}
+Matrix = dict[str, dict[str, int]]
+
+
+@dataclass
+class MethodColumn:
+    """One method's column: each story's figure and the winners (more than one: a tie)."""
+
+    method: str
+    winners: list[str]
+    scores: dict[str, float | None]
+
+    @property
+    def tie(self) -> bool:
+        return len(self.winners) > 1
 
 
 @dataclass
@@ -47,7 +37,7 @@ class DomainTallies:
     candidates: list[str]
     titles: dict[str, str]
     ballots: int
-    tallies: list[TallyResult]
+    tallies: list[MethodColumn]
     matrix: Matrix | None = None
 
 
@@ -61,17 +51,6 @@ class SideBySide:
     domains: list[DomainTallies] = field(default_factory=list)
 
 
-def tally_ballot(kind: str, content: dict[str, Any], count: int) -> Ballot:
-    """A stored ballot's content as a tally ballot."""
-    if kind == "single":
-        return ChoiceBallot(str(content["choice"]), count)
-    if kind == "approval":
-        return ApprovalBallot(tuple(str(s) for s in content["approved"]), count)
-    if kind == "score":
-        return ScoreBallot({str(s): int(v) for s, v in content["scores"].items()}, count)
-    return RankingBallot(tuple(str(s) for s in content["ranking"]), count)
-
-
 def side_by_side(
     *, session: Session, actor: Actor, round_id: int, pass_number: int | None = None
 ) -> SideBySide:
@@ -79,34 +58,31 @@ def side_by_side(
     shown = ballots.results(
         session=session, actor=actor, round_id=round_id, pass_number=pass_number
     )
-    rnd = session.get(SelectionRound, round_id)
-    assert rnd is not None
-    found = SideBySide(round_id, shown.pass_number, rnd.voting_method)
+    found = SideBySide(round_id, shown.pass_number, shown.method)
     for result in shown.domains:
         titles = {str(s): title for s, title in result.titles.items()}
-        found.domains.append(_domain(session, rnd, result.domain_id, shown.pass_number, titles))
+        found.domains.append(_domain(result.domain_id, result.tally, titles))
     return found
 
 
-def _domain(
-    session: Session, rnd: SelectionRound, domain_id: int, number: int, titles: dict[str, str]
-) -> DomainTallies:
-    names = [str(s) for s in voted_in_pass(session, rnd, number).get(domain_id, [])]
-    rows = session.exec(
-        select(StoredBallot.content, StoredBallot.count).where(
-            StoredBallot.round_id == rnd.id,
-            StoredBallot.pass_number == number,
-            StoredBallot.domain_id == domain_id,
-        )
-    ).all()
-    given = [tally_ballot(rnd.voting_method, dict(content), n) for content, n in rows]
-    methods = METHODS_FOR[rnd.voting_method] if names and given else ()
-    ranked = rnd.voting_method == "ranking" and bool(methods)
+def _domain(domain_id: int, tally: Tally, titles: dict[str, str]) -> DomainTallies:
+    counted = tally.ballots > 0
     return DomainTallies(
         domain_id=domain_id,
-        candidates=names,
+        candidates=[str(s) for s in (tally.methods[0].scores if tally.methods else tally.points)],
         titles=titles,
-        ballots=sum(n for _content, n in rows),
-        tallies=[tally(method, names, given) for method in methods],
-        matrix=pairwise_matrix(names, given) if ranked else None,
+        ballots=tally.ballots,
+        tallies=[_column(m) for m in tally.methods] if counted else [],
+        matrix=_keyed(tally.matrix) if counted else None,
     )
+
+
+def _column(method: MethodTally) -> MethodColumn:
+    scores = {str(s): v for s, v in method.scores.items()}
+    return MethodColumn(method.method, [str(s) for s in method.winners], scores)
+
+
+def _keyed(matrix: dict[int, dict[int, int]] | None) -> Matrix | None:
+    if matrix is None:
+        return None
+    return {str(x): {str(y): n for y, n in row.items()} for x, row in matrix.items()}

@@ -28,8 +28,10 @@ from storybank.audit import record_event
 from storybank.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from storybank.models import (
     SITE_LEVEL,
+    Grant,
     MscDomain,
     ReportingPeriod,
+    Role,
     RoundCandidate,
     RoundDomain,
     RoundMember,
@@ -179,6 +181,14 @@ def _check_facilitator(session: Session, user_id: int, unit_id: int) -> User:
             problems=[FieldProblem("facilitator_id", "Needs a facilitator grant here.")],
         )
     return user
+
+
+def possible_facilitators(*, session: Session, unit_id: int) -> list[User]:
+    """Active people who may facilitate a round at this unit, by name."""
+    holders = select(Grant.user_id).where(col(Grant.role).in_([Role.facilitator, Role.admin]))
+    query = select(User).where(col(User.id).in_(holders), col(User.is_active))
+    people = session.exec(query.order_by(col(User.display_name), col(User.id))).all()
+    return [u for u in people if may_run_round(load_actor(session=session, user=u), unit_id)]
 
 
 def _domains_for(session: Session, domain_ids: list[int]) -> list[MscDomain]:

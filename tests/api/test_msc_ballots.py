@@ -12,6 +12,9 @@ from sqlmodel import Session, select
 from storybank.models import Ballot, RoundMember
 from tests.api.msc_tree import build_tree, confirm_all, decide, move, new_round, vote
 
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
+
 
 def _voting_round(client, session, method="single", secret=False, members=("m1", "m2")):
     tree = build_tree(session, client)

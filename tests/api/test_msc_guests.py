@@ -3,9 +3,14 @@ round closes."""
 
 from __future__ import annotations
 
+import pytest
+
 from storybank.models import User
 from tests.api.msc_tree import build_tree, confirm_all, decide, move, new_round
 from tests.builders import token_headers
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 
 def _guest(client, tree, rid, h):
@@ -110,7 +115,7 @@ def test_wrong_guest_codes_are_throttled(client, session):
     assert blocked.status_code == 429
 
 
-def test_a_guest_account_brought_back_after_the_round_closed_reaches_nothing(client, session):
+def test_a_guest_account_is_never_brought_back_and_reaches_nothing_if_it_were(client, session):
     tree = build_tree(session, client)
     h = tree.headers["fac_ashby"]
     rid = new_round(client, tree, tree.ashby, "fac_ashby", members=("m1",))["id"]
@@ -126,12 +131,18 @@ def test_a_guest_account_brought_back_after_the_round_closed_reaches_nothing(cli
     assert move(client, h, rid, "deciding").status_code == 200
     assert decide(client, h, rid, tree.domain_id, None).status_code == 200
     assert move(client, h, rid, "closed").status_code == 200
-    back = client.patch(
-        f"/api/v1/users/{guest['user_id']}", headers=tree.headers["admin"], json={"is_active": True}
-    )
-    assert back.status_code == 200, back.text
+    admin = tree.headers["admin"]
+    for change in ({"is_active": True}, {"grants": [{"role": "staff", "unit_id": tree.ashby.id}]}):
+        back = client.patch(f"/api/v1/users/{guest['user_id']}", headers=admin, json=change)
+        assert back.status_code == 409, back.text
+        assert back.json()["error"]["code"] == "guest_account"
     user = session.get(User, guest["user_id"])
     session.refresh(user)
+    assert user is not None and not user.is_active and user.password_hash is None
+    # Even an account switched back on behind the service's back reaches nothing.
+    user.is_active = True
+    session.add(user)
+    session.commit()
     headers = token_headers(session, user)
     assert client.get(f"/api/v1/msc/rounds/{rid}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/msc/rounds/{rid}/candidates", headers=headers).status_code == 404

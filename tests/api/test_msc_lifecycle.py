@@ -4,6 +4,8 @@ with the selection trail, and feedback to the storytellers."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.msc_tree import (
     REASONS,
     build_tree,
@@ -14,6 +16,9 @@ from tests.api.msc_tree import (
     run_site_round,
     vote,
 )
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 
 def _pack(client, headers, round_id):

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from tests.api.msc_tree import build_tree, confirm_all, decide, move, new_round, vote
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 ROUND_ROUTES = (
     "",

@@ -3,6 +3,8 @@ a round, and verification of stories selected above site level."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.msc_tree import (
     build_tree,
     confirm_all,
@@ -12,6 +14,9 @@ from tests.api.msc_tree import (
     run_site_round,
     vote,
 )
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 
 def test_the_open_domain_always_exists_and_stays_active(client, session):

@@ -6,6 +6,9 @@ import pytest
 
 from tests.api.msc_tree import build_tree, confirm_all, decide, move, new_round, vote
 
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
+
 
 def _refused(response, words):
     assert response.status_code == 409, response.text

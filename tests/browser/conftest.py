@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,4 +76,30 @@ def phone_page(live_url: str) -> Iterator[Page]:
             yield context.new_page()
         finally:
             context.close()
+            browser.close()
+
+
+@pytest.fixture
+def desktop_browser(live_url: str) -> Iterator[Callable[[], Page]]:
+    """Chromium with a function that opens a fresh desktop-sized page: one per person, so
+    each keeps their own sign-in."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        contexts = []
+
+        def new_page() -> Page:
+            context = browser.new_context(
+                base_url=live_url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+            )
+            context.set_default_timeout(10_000)
+            contexts.append(context)
+            return context.new_page()
+
+        try:
+            yield new_page
+        finally:
+            for context in contexts:
+                context.close()
             browser.close()

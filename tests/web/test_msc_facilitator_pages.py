@@ -21,6 +21,9 @@ from tests.api.msc_tree import (
 )
 from tests.web.pages import log_in, text_of
 
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
+
 SHORT_REASONS = "More sustainable."
 DISSENT = "Two members preferred Bert's story."
 

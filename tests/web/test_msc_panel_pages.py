@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from storybank.models import Ballot, RoundFeedback
@@ -19,6 +20,9 @@ from tests.api.msc_tree import (
     run_site_round,
 )
 from tests.web.pages import csrf_token, log_in, text_of
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 CSS = Path(__file__).resolve().parents[2] / "web" / "static" / "css" / "storybank.css"
 DOMAIN = "Changes in people's lives"

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from storybank.errors import FieldProblem
+from storybank.errors import FieldProblem, StorybankError
 
 
 def field_errors(exc: ValidationError, form: Mapping[str, str]) -> dict[str, str]:
@@ -26,6 +26,12 @@ def problem_errors(problems: Iterable[FieldProblem]) -> dict[str, str]:
     for problem in problems:
         errors.setdefault(problem.field, problem.message)
     return errors
+
+
+def refusal_errors(exc: StorybankError, field: str) -> dict[str, str]:
+    """A service's refusal as messages beside fields: its field problems, else its message
+    beside `field`."""
+    return problem_errors(getattr(exc, "problems", None) or []) or {field: exc.message}
 
 
 def _message(name: str, error: Any, form: Mapping[str, str]) -> str:

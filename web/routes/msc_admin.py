@@ -14,6 +14,7 @@ from storybank.errors import Conflict, InvalidInput
 from storybank.msc import domains, periods
 from web.deps import AdminFormActor, AdminPageActor, FormValues
 from web.forms.dates import DateInput, DateProblem, read_date
+from web.forms.messages import refusal_errors
 from web.routes.admin import notices
 from web.templating import render
 
@@ -26,11 +27,6 @@ DOMAIN_NOTICES = {
 }
 PERIOD_NOTICES = {"added": "The period has been added.", "closed": "The period is closed."}
 PERIOD_DATES = {"opens_on": "The date the period opens", "closes_on": "The date it closes"}
-
-
-def _problems(exc: InvalidInput | Conflict, field: str) -> dict[str, str]:
-    """A service error as messages beside fields."""
-    return {p.field: p.message for p in getattr(exc, "problems", [])} or {field: exc.message}
 
 
 @router.get("/admin/msc/domains")
@@ -51,7 +47,7 @@ def add_domain(
             question=form.get("question", ""),
         )
     except (InvalidInput, Conflict) as exc:
-        errors = _problems(exc, "name")
+        errors = refusal_errors(exc, "name")
         return _domains_page(request, session, values=form, errors=errors, status=exc.status)
     return RedirectResponse("/admin/msc/domains?added=1", status_code=303)
 
@@ -113,7 +109,7 @@ def add_period(
             closes_on=dates["closes_on"],  # type: ignore[arg-type]
         )
     except (InvalidInput, Conflict) as exc:
-        errors = _problems(exc, "name")
+        errors = refusal_errors(exc, "name")
         return _periods_page(request, session, values=form, errors=errors, status=exc.status)
     return RedirectResponse("/admin/msc/periods?added=1", status_code=303)
 

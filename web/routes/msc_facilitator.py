@@ -1,5 +1,6 @@
-"""The facilitator's MSC pages: start a round, run it (moves, panel, candidates, paper
-ballots, another pass), its results side by side, the closing decisions and the report.
+"""The facilitator's MSC pages: start a round and run it (moves, panel, candidates, paper
+ballots, another pass). Set-up changes are in `msc_setup`; results, decisions and the
+report in `msc_decisions`.
 
 Every rule lives in the storybank.msc services; these pages only read forms and show
 what the services say (a refused move shows the service's reason).
@@ -15,25 +16,25 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import SessionDep
-from storybank import accounts
 from storybank.access import Actor, may_run_round, require_round_runner
-from storybank.errors import Conflict, FieldProblem, InvalidInput
-from storybank.models import RoundState, VotingMethod
+from storybank.errors import Conflict, InvalidInput
+from storybank.models import RoundState, VotingMethod, require_id
 from storybank.msc import (
     ballots,
     candidates,
     decisions,
     domains,
+    feedback,
     members,
     passes,
     periods,
     rounds,
     states,
 )
-from storybank.msc import results as msc_results
 from storybank.msc.ballots import BallotChoice
 from storybank.units import list_units
 from web.deps import FormActor, FormValues, PageActor
+from web.forms.messages import refusal_errors
 from web.routes.admin import notices
 from web.templating import render
 
@@ -56,8 +57,10 @@ CONTROL_NOTICES = {
     "confirmed": "The candidate's domain has been saved.",
     "ballot": "The paper ballots have been entered on the members' behalf.",
     "pass": "Another pass of voting is open on the shortlist.",
+    "setup": "The round's set-up has been saved.",
+    "removed": "The member has been taken off the panel.",
+    "withdrawn": "The story is no longer a candidate in this round.",
 }
-CRITERIA_ROWS = 3
 
 
 def _number(value: str | None) -> int | None:
@@ -71,11 +74,6 @@ def _run(session: Session, actor: Actor, round_id: int) -> rounds.RoundReach:
     found = rounds.reach(session=session, actor=actor, round_id=round_id)
     rounds.require_runner(found)
     return found
-
-
-def _problems(exc: InvalidInput | Conflict, field: str) -> dict[str, str]:
-    """A service error as messages beside fields."""
-    return {p.field: p.message for p in getattr(exc, "problems", [])} or {field: exc.message}
 
 
 def _control(round_id: int, flag: str) -> RedirectResponse:
@@ -110,7 +108,7 @@ def start_round(
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        errors = _problems(exc, "name")
+        errors = refusal_errors(exc, "name")
         return _facilitate_page(request, session, actor, form, errors, exc.status)
     except ValueError:
         errors = {"voting_method": "Choose a voting method."}
@@ -191,14 +189,10 @@ def add_member(
             )
             found = _run(session, actor, round_id)
             return _control_page(request, session, actor, found, guest_code=code, guest=guest)
-        user = accounts.find_user_by_email(session=session, email=email)
-        if user is None:
-            message = "There is no account with this email address."
-            raise InvalidInput(message, problems=[FieldProblem("email", message)])
-        members.add_member(session=session, actor=actor, round_id=round_id, user_id=user.id or 0)
+        members.add_member_by_email(session=session, actor=actor, round_id=round_id, email=email)
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        errors = _problems(exc, "guest_name" if not email else "email")
+        errors = refusal_errors(exc, "guest_name" if not email else "email")
         errors = {("email" if k == "user_id" else k): v for k, v in errors.items()}
         found = _run(session, actor, round_id)
         return _control_page(
@@ -312,7 +306,14 @@ def _control_page(
     round_id = outline.id
     pack = candidates.reading_pack(session=session, actor=actor, round_id=round_id)
     voting = outline.state in (RoundState.voting, RoundState.deciding)
+    editable = outline.state in (RoundState.draft, RoundState.reading)
     context = {
+        "all_domains": domains.list_domains(session=session) if editable else [],
+        "facilitators": rounds.possible_facilitators(session=session, unit_id=outline.unit_id)
+        if editable
+        else [],
+        "setup": _setup_values(outline),
+        **(_closing(session, found) if outline.state == RoundState.closed else {}),
         "next_move": NEXT_MOVE.get(RoundState(outline.state)),
         "members": members.list_members(session=session, actor=actor, round_id=round_id),
         "pack": pack,
@@ -324,125 +325,37 @@ def _control_page(
         "titles": {e.story_id: e.texts.get("title", "") for e in pack},
         "values": {},
         "errors": {},
-        "labels": {"email": "Email address", "guest_name": "Guest's name"},
+        "labels": {
+            "email": "Email address",
+            "guest_name": "Guest's name",
+            "name": "Name",
+            "domain_ids": "Domains of change",
+            "voting_method": "Voting method",
+            "facilitator_id": "Facilitator",
+        },
         **extra,
     }
     return _round_page(request, session, found, "round.html", status, **context)
 
 
-# Results, the closing decisions, and the round report.
-
-
-@router.get("/msc/facilitate/rounds/{round_id}/results")
-def results_page(
-    request: Request, round_id: int, session: SessionDep, actor: PageActor
-) -> Response:
-    found = _run(session, actor, round_id)
-    number = _number(request.query_params.get("pass"))
-    try:
-        counted = msc_results.side_by_side(
-            session=session, actor=actor, round_id=round_id, pass_number=number
-        )
-    except (Conflict, InvalidInput) as exc:
-        return _round_page(request, session, found, "results.html", message=exc.message)
-    return _round_page(request, session, found, "results.html", counted=counted)
-
-
-@router.get("/msc/facilitate/rounds/{round_id}/close")
-def close_page(request: Request, round_id: int, session: SessionDep, actor: PageActor) -> Response:
-    found = _run(session, actor, round_id)
-    return _close_page(request, session, actor, found)
-
-
-@router.post("/msc/facilitate/rounds/{round_id}/close/{domain_id}")
-def record_decision(
-    request: Request,
-    round_id: int,
-    domain_id: int,
-    session: SessionDep,
-    actor: FormActor,
-    form: FormValues,
-) -> Response:
-    found = _run(session, actor, round_id)
-    try:
-        decisions.record_decision(
-            session=session,
-            actor=actor,
-            round_id=round_id,
-            domain_id=domain_id,
-            story_id=_number(form.get("story_id")),
-            reasons=form.get("reasons", ""),
-            criteria=_criteria(form),
-            dissent=form.get("dissent", ""),
-            tie_resolution=form.get("tie_resolution", ""),
-        )
-    except (InvalidInput, Conflict) as exc:
-        session.rollback()
-        found = _run(session, actor, round_id)
-        failed = {"domain_id": domain_id, "values": form, "errors": _problems(exc, "reasons")}
-        return _close_page(request, session, actor, found, failed=failed, status=exc.status)
-    return RedirectResponse(
-        f"/msc/facilitate/rounds/{round_id}/close?saved={domain_id}#domain-{domain_id}",
-        status_code=303,
-    )
-
-
-def _criteria(form: dict[str, str]) -> list[decisions.Criterion]:
-    """The criteria rows typed (a name and a weight of 1 to 5); empty rows left out."""
-    found = []
-    for row in range(1, CRITERIA_ROWS + 1):
-        name = form.get(f"criterion_{row}", "").strip()
-        if name:
-            found.append(decisions.Criterion(name, _number(form.get(f"weight_{row}")) or 3))
-    return found
-
-
-def _close_page(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    found: rounds.RoundReach,
-    status: int = 200,
-    **extra: Any,
-) -> Response:
-    round_id = rounds.outline_of(session, found).id
-    pack = candidates.reading_pack(session=session, actor=actor, round_id=round_id)
-    context = {
-        "by_domain": candidates.candidates_by_domain(session, found.round),
-        "titles": {e.story_id: e.texts.get("title", "") for e in pack},
-        "decided": {
-            d.domain_id: d
-            for d in decisions.list_decisions(session=session, actor=actor, round_id=round_id)
-        },
-        "counted": _counted(session, actor, round_id),
-        "saved": _number(request.query_params.get("saved")),
-        "criteria_rows": range(1, CRITERIA_ROWS + 1),
-        "failed": {"domain_id": None, "values": {}, "errors": {}},
-        **extra,
+def _closing(session: Session, found: rounds.RoundReach) -> dict[str, Any]:
+    """What closing did: feedback sent and read, and where each selected story went."""
+    return {
+        "feedback_sent": feedback.feedback_sent(session=session, round_id=require_id(found.round)),
+        "promoted": decisions.promoted_to(session, found.round),
+        "selected": [d.story_id for d in decisions.selected_in(session, found.round) if d.story_id],
     }
-    return _round_page(request, session, found, "close.html", status, **context)
 
 
-def _counted(session: Session, actor: Actor, round_id: int) -> dict[int, Any]:
-    """Each domain's tallies of the latest pass, by domain id (none before voting closes)."""
-    try:
-        counted = msc_results.side_by_side(session=session, actor=actor, round_id=round_id)
-    except (Conflict, InvalidInput):
-        return {}
-    return {d.domain_id: d for d in counted.domains}
-
-
-@router.get("/msc/facilitate/rounds/{round_id}/report")
-def report_page(request: Request, round_id: int, session: SessionDep, actor: PageActor) -> Response:
-    found = _run(session, actor, round_id)
-    pack = candidates.reading_pack(session=session, actor=actor, round_id=round_id)
-    context: dict[str, Any] = {
-        "entries": {e.story_id: e for e in pack},
-        "decisions": decisions.list_decisions(session=session, actor=actor, round_id=round_id),
-        "panel": members.list_members(session=session, actor=actor, round_id=round_id),
-        "counted": _counted(session, actor, round_id),
+def _setup_values(outline: rounds.RoundOutline) -> dict[str, str]:
+    """The set-up form's values as the round has them now."""
+    values = {
+        "name": outline.name,
+        "voting_method": outline.voting_method,
+        "secret": "yes" if outline.secret else "no",
+        "facilitator_id": str(outline.facilitator_id),
     }
-    return _round_page(request, session, found, "report.html", **context)
+    return values | {f"domain_{d.id}": "1" for d in outline.domains}
 
 
 def _round_page(

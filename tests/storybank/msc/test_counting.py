@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from storybank.msc import tallies
 from tests.api.msc_tree import build_tree, confirm_all, move, new_round, vote
+
+# Each test starts from its own copy of the MSC unit tree (built once per run).
+pytestmark = pytest.mark.msc_tree
 
 
 def _results(client, session, method: str, ballots: dict[str, Any], paper=()) -> tuple:
@@ -44,7 +49,9 @@ def _pure(method: str, a1: str, a2: str, lines: list) -> dict[str, Any]:
     }
 
 
-def test_a_ranking_round_shows_borda_copeland_and_schulze_as_the_pure_tallies(client, session):
+def test_a_ranking_round_shows_first_choices_borda_copeland_and_schulze_as_the_pure_tallies(
+    client, session
+):
     tally, a1, a2 = _results(
         client,
         session,
@@ -57,7 +64,8 @@ def test_a_ranking_round_shows_borda_copeland_and_schulze_as_the_pure_tallies(cl
         tallies.RankingBallot((a2, a1)),
         tallies.RankingBallot((a1, a2)),
     ]
-    expected = [_pure(method, a1, a2, lines) for method in ("borda", "copeland", "schulze")]
+    shown = ("plurality", "borda", "copeland", "schulze")
+    expected = [_pure(method, a1, a2, lines) for method in shown]
     assert tally["methods"] == expected
     assert tally["method"] == "borda" and tally["top"] == [int(a1)] and tally["tie"] is False
     assert tally["points"] == {a1: 2.0, a2: 1.0} and tally["ballots"] == 3
@@ -93,6 +101,7 @@ def test_a_tied_ranking_is_reported_as_a_tie_by_every_method(client, session):
     both = sorted([int(a1), int(a2)])
     assert tally["tie"] is True and tally["top"] == both
     assert [(m["method"], m["tie"], sorted(m["winners"])) for m in tally["methods"]] == [
+        ("plurality", True, both),
         ("borda", True, both),
         ("copeland", True, both),
         ("schulze", True, both),
