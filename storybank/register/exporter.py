@@ -138,7 +138,7 @@ def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, 
     """Each story's distinct confirmed outcome numbers and theme keys, as the register's
     two cells (in codebook order), from one query."""
     found = (
-        select(Coding.story_id, Code.kind, Code.number, Code.key)
+        select(Coding.story_id, Code.kind, Code.number, Code.key, Code.sort_order)
         .join(Code, col(Code.id) == Coding.code_id)
         .where(col(Coding.story_id).in_(story_ids))
         .distinct()
@@ -146,7 +146,7 @@ def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, 
     )
     outcomes: dict[int, list[str]] = defaultdict(list)
     themes: dict[int, list[str]] = defaultdict(list)
-    for story_id, kind, number, key in session.exec(found):
+    for story_id, kind, number, key, _order in session.exec(found):
         if kind == CodeKind.outcome:
             outcomes[story_id].append(str(number))
         else:
