@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor, reads_original
@@ -138,7 +139,13 @@ def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, 
     """Each story's distinct confirmed outcome numbers and theme keys, as the register's
     two cells (in codebook order), from one query."""
     found = (
-        select(Coding.story_id, Code.kind, Code.number, Code.key, Code.sort_order)
+        sa_select(
+            col(Coding.story_id),
+            col(Code.kind),
+            col(Code.number),
+            col(Code.key),
+            col(Code.sort_order),
+        )
         .join(Code, col(Code.id) == Coding.code_id)
         .where(col(Coding.story_id).in_(story_ids))
         .distinct()
@@ -146,7 +153,7 @@ def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, 
     )
     outcomes: dict[int, list[str]] = defaultdict(list)
     themes: dict[int, list[str]] = defaultdict(list)
-    for story_id, kind, number, key, _order in session.exec(found):
+    for story_id, kind, number, key, _order in session.execute(found):
         if kind == CodeKind.outcome:
             outcomes[story_id].append(str(number))
         else:

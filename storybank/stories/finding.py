@@ -35,7 +35,7 @@ from storybank.stories.cursors import (
     read_cursor,
     seek_condition,
 )
-from storybank.stories.search import SearchQuery, hits
+from storybank.stories.search import SearchQuery, hits, matches
 
 # The text fields a search looks in: the title and every long text.
 SEARCHABLE = tuple(field.name for field in STORY_FIELDS if field.is_text)
@@ -117,24 +117,27 @@ def list_stories(
 
 @dataclass
 class Listing:
-    """How a story list finds its stories: the search hits to join (if any), the
-    conditions, and the order (by relevance, or a sort of SORTS with id)."""
+    """How a story list finds its stories: the conditions (a search among them, as
+    "matches"), and the order: a sort of SORTS with id or, with `scored`, the search
+    hits' relevance, joined only to order the page."""
 
     sort: str
     conditions: list[ColumnElement[bool]]
-    found: Subquery | None = None
+    scored: Subquery | None = None
+    scored_readable: ColumnElement[bool] | None = None
     by_relevance: bool = False
 
     def joined(self, query: Any) -> Any:
-        """The query joined to the search hits and narrowed by the conditions."""
-        if self.found is not None:
-            query = query.join(self.found, self.found.c.story_id == Story.id)
+        """The query narrowed by the conditions (for a count, or a page with `ordered`)."""
         return query.where(*self.conditions)
 
     def ordered(self, query: Any) -> Any:
         """The query in the list's order."""
-        if self.by_relevance and self.found is not None:
-            return query.order_by(self.found.c.score, col(Story.id).desc())
+        if self.scored is not None and self.scored_readable is not None:
+            query = query.join(self.scored, self.scored.c.story_id == Story.id)
+            return query.where(self.scored_readable).order_by(
+                self.scored.c.score, col(Story.id).desc()
+            )
         return query.order_by(*order_by(self.sort))
 
 
@@ -144,9 +147,11 @@ def story_listing(*, session: Session, actor: Actor, filters: StoryFilters) -> L
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     listing = Listing(sort, _list_conditions(actor, filters))
     if search:
-        listing.found = _search_hits(session, actor, search)
-        listing.conditions.append(_hit_is_readable(actor, listing.found.c.original))
-        listing.by_relevance = filters.sort == RELEVANCE
+        listing.conditions.append(_readable_match(session, actor, search))
+        if filters.sort == RELEVANCE:
+            listing.by_relevance = True
+            listing.scored = _search_hits(session, actor, search)
+            listing.scored_readable = _hit_is_readable(actor, listing.scored.c.original)
     return listing
 
 
@@ -162,6 +167,21 @@ def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[
     if filters.date_to:
         conditions.append(col(Story.change_date) <= filters.date_to)
     return conditions
+
+
+def _readable_match(session: Session, actor: Actor, search: SearchQuery) -> ColumnElement[bool]:
+    """The search matches in the text the actor reads: the original inside the story's
+    site, the de-identified version outside it (so a removed name finds nothing)."""
+    if actor.is_admin:
+        return matches(session=session, query=search, original=True)
+    inside = sorted(actor.sites_for(*SITE_ROLES))
+    outside = matches(session=session, query=search, original=False)
+    if not inside:
+        return outside
+    return or_(
+        and_(col(Story.site_id).in_(inside), matches(session=session, query=search, original=True)),
+        and_(col(Story.site_id).not_in(inside), outside),
+    )
 
 
 def _search_hits(session: Session, actor: Actor, search: SearchQuery) -> Subquery:
