@@ -5,16 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from storybank.models import AuditChange, AuditEvent, User
+from storybank.models import AuditChange, AuditEvent, User, utcnow
 from storybank.register.cells import EXPORT_FAILED, spreadsheet_safe
+
+EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
+CHANGES = AuditChange.__table__  # type: ignore[attr-defined]
 
 
 def record_event(
@@ -51,6 +54,57 @@ def record_event(
             )
         )
     return event
+
+
+@dataclass
+class NewEvent:
+    """One audit event to record with others in bulk (see `record_event` for the fields)."""
+
+    action: str
+    entity: str
+    entity_id: object
+    details: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    story_id: int | None = None
+
+
+def record_events(*, session: Session, actor: User | None, events: Sequence[NewEvent]) -> None:
+    """Add many audit events in the session's transaction at once: one INSERT for the
+    events and one for their before/after values, however many there are. Events with
+    before/after values must each name a different entity."""
+    if not events:
+        return
+    session.flush()
+    at, actor_id = utcnow(), actor.id if actor else None
+    rows = [
+        {
+            "at": at,
+            "actor_id": actor_id,
+            "action": e.action,
+            "entity": e.entity,
+            "entity_id": str(e.entity_id),
+            "details": e.details or {},
+        }
+        for e in events
+    ]
+    changed = {(e.entity, str(e.entity_id)): e for e in events if e.before or e.after}
+    if len(changed) < sum(1 for e in events if e.before or e.after):
+        raise ValueError("events with before/after values must name different entities")
+    returned = EVENTS.c.id, EVENTS.c.entity, EVENTS.c.entity_id
+    added = session.execute(insert(EVENTS).returning(*returned), rows)
+    changes = [
+        {
+            "event_id": event_id,
+            "story_id": e.story_id,
+            "before": e.before or {},
+            "after": e.after or {},
+        }
+        for event_id, entity, entity_id in added
+        if (e := changed.get((entity, entity_id))) is not None
+    ]
+    if changes:
+        session.execute(insert(CHANGES), changes)
 
 
 @dataclass

@@ -112,12 +112,16 @@ def resolve_api_token(*, session: Session, settings: Settings, raw: str) -> Acto
     if not raw.startswith(TOKEN_PREFIX):
         return None
     digest = token_digest(raw, settings)
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    found = session.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest)
+    ).first()
     now = utcnow()
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+    if found is None:
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    token, user = found
+    if token.revoked_at is not None or token.expires_at <= now or not user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         token.last_used_at = now

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from storybank.models import (
     LABELS,
@@ -115,6 +116,7 @@ def _by_header() -> dict[str, Column]:
 BY_HEADER = _by_header()
 
 
+@lru_cache(maxsize=512)
 def find_column(header: str) -> Column | None:
     """The column a header written in a file names, if it is one of ours."""
     return BY_HEADER.get(normalise_header(header))

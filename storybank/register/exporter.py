@@ -6,6 +6,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,10 +23,12 @@ from sqlmodel import Session, col, select
 from storybank.access import Actor, reads_original
 from storybank.audit import record_event
 from storybank.codebook import list_codes
-from storybank.models import CodeKind, CodePublic, Story, Unit, User
+from storybank.models import Code, CodeKind, CodePublic, Unit, User
 from storybank.register.cells import EXPORT_FAILED, spreadsheet_safe
 from storybank.register.columns import EXPORTED, Column, Kind, choice_label
-from storybank.stories import StoryFilters, as_shown, confirmed_codes, list_stories
+from storybank.review.final import final_code_ids
+from storybank.stories import StoryFilters
+from storybank.stories.streaming import StoryRow, story_row_pages
 from storybank.units import parent_names
 
 Row = dict[str, Any]
@@ -40,6 +43,8 @@ FORMATS = {
     Kind.timestamp: "dd/mm/yyyy hh:mm:ss",
     Kind.money: '"£"#,##0.00',
 }
+# Each exported column's name and kind, in order.
+EXPORTED_KINDS = tuple((c.name, c.kind) for c in EXPORTED)
 CODEBOOK_COLUMNS = (("key", 28), ("kind", 10), ("number", 8), ("label", 45), ("description", 90))
 
 
@@ -49,74 +54,105 @@ def export_register(
     """The register rows of every story the actor may read that matches the filters.
 
     The first page (of PAGE_SIZE) is read at once, so a query that cannot run fails
-    here, before a download has started; later pages are read as rows are consumed.
+    here, before a download has started; later pages are read as rows are consumed,
+    each by one query seeking past the page before, with its codes in one more.
     """
-    page_size = page_size or PAGE_SIZE
-    first = _page_rows(session, actor, filters, 0, page_size)
-    return _every_row(session, actor, filters, first, page_size)
+    pages = story_row_pages(
+        session=session, actor=actor, filters=filters, page_size=page_size or PAGE_SIZE
+    )
+    names = _Names.load(session)
+    first = _page_rows(session, actor, names, pages)
+    return _every_row(session, actor, names, first, pages)
 
 
 def _page_rows(
-    session: Session, actor: Actor, filters: StoryFilters, offset: int, limit: int
+    session: Session, actor: Actor, names: _Names, pages: Iterator[list[StoryRow]]
 ) -> list[Row]:
-    stories = list_stories(
-        session=session, actor=actor, filters=filters, offset=offset, limit=limit
-    ).stories
-    shown = as_shown(session=session, actor=actor, stories=stories)
-    return list(_register_rows(session, actor, shown))
+    """The register rows of the next page of stories ([] after the last)."""
+    return list(_register_rows(session, actor, names, next(pages, [])))
 
 
 def _every_row(
-    session: Session, actor: Actor, filters: StoryFilters, first: list[Row], page_size: int
+    session: Session,
+    actor: Actor,
+    names: _Names,
+    first: list[Row],
+    pages: Iterator[list[StoryRow]],
 ) -> Iterator[Row]:
-    page, offset = first, 0
-    while True:
+    page = first
+    while page:
         yield from page
-        if len(page) < page_size:
-            return
-        offset += page_size
-        page = _page_rows(session, actor, filters, offset, page_size)
+        page = _page_rows(session, actor, names, pages)
 
 
-def _register_rows(session: Session, actor: Actor, stories: list[Story]) -> Iterator[Row]:
+@dataclass
+class _Names:
+    """The names of sites and their regions, read once per export."""
+
+    sites: dict[int, str]
+    regions: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session) -> _Names:
+        """Every unit's name and every site's region name."""
+        sites = {unit_id or 0: name for unit_id, name in session.exec(select(Unit.id, Unit.name))}
+        return cls(sites, parent_names(session=session))
+
+
+def _register_rows(
+    session: Session, actor: Actor, names: _Names, stories: list[StoryRow]
+) -> Iterator[Row]:
     """One page of stories as rows keyed by column name (choices as their labels). Read
     from outside its site, a story's row carries no author email (only inside the site,
     where an admin's re-import keeps authors, is it needed)."""
-    site_ids = {s.site_id for s in stories}
-    sites = {s.id: s for s in session.exec(select(Unit).where(col(Unit.id).in_(site_ids)))}
-    regions = parent_names(session=session)
-    author_ids = {s.author_id for s in stories}
+    if not stories:
+        return
+    author_ids = {s["author_id"] for s in stories}
     authors = {
         user_id: (name, email)
         for user_id, name, email in session.exec(
             select(User.id, User.display_name, User.email).where(col(User.id).in_(author_ids))
         ).all()
     }
-    codes = confirmed_codes(session=session, story_ids=[s.id for s in stories])
+    codes = _code_cells(session, [s["id"] for s in stories])
     for story in stories:
-        site = sites[story.site_id]
-        refs = codes.get(story.id or 0, [])
-        author, author_email = authors.get(story.author_id, ("", ""))
-        if not reads_original(actor, story.site_id):
+        author, author_email = authors.get(story["author_id"], ("", ""))
+        if not reads_original(actor, story["site_id"]):
             author_email = ""
+        outcomes, themes = codes.get(story["id"], ("", ""))
         yield {
-            **{c.name: _story_value(c, story) for c in EXPORTED},
-            "id": story.id,
-            "site": site.name,
-            "region": regions.get(story.site_id, ""),
+            **{name: _story_value(kind, story.get(name)) for name, kind in EXPORTED_KINDS},
+            "site": names.sites[story["site_id"]],
+            "region": names.regions.get(story["site_id"], ""),
             "author": author,
             "author_email": author_email,
-            "weekly_cost_change": _difference(story.weekly_cost_before, story.weekly_cost_after),
-            "outcomes": "; ".join(str(r.number) for r in refs if r.kind == CodeKind.outcome),
-            "themes": "; ".join(r.key for r in refs if r.kind == CodeKind.theme),
+            "weekly_cost_change": _difference(
+                story["weekly_cost_before"], story["weekly_cost_after"]
+            ),
+            "outcomes": outcomes,
+            "themes": themes,
         }
 
 
-def _story_value(column: Column, story: Story) -> Any:
-    value = getattr(story, column.name, None)
-    if column.kind == Kind.choice:
+def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each story's final outcome numbers and theme keys (storybank/review/final.py), as the
+    register's two cells in codebook order, gathered for the whole page of stories at once."""
+    codes: dict[int, Code] = {}
+    finals = final_code_ids(session=session, story_ids=story_ids, codes=codes)
+    ordered = sorted(codes.values(), key=lambda c: (c.kind, c.sort_order, c.id or 0))
+    cells: dict[int, tuple[str, str]] = {}
+    for story_id, final in finals.items():
+        kept = [code for code in ordered if code.id in final]
+        outcomes = "; ".join(str(c.number) for c in kept if c.kind == CodeKind.outcome)
+        themes = "; ".join(c.key for c in kept if c.kind != CodeKind.outcome)
+        cells[story_id] = (outcomes, themes)
+    return cells
+
+
+def _story_value(kind: Kind, value: Any) -> Any:
+    if kind == Kind.choice:
         return choice_label(value) or None
-    if column.kind == Kind.solutions:
+    if kind == Kind.solutions:
         return "; ".join(value or [])
     return value
 
@@ -199,6 +235,8 @@ def _drain(buffer: io.StringIO) -> str:
 
 
 def _csv_cell(value: Any) -> str:
+    if value.__class__ is str:
+        return spreadsheet_safe(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -225,9 +263,22 @@ def write_csv(rows: Iterable[Row], target: Target) -> int:
 
 
 def csv_chunks(rows: Iterable[Row]) -> Iterator[bytes]:
-    """The CSV file as UTF-8 bytes, a line at a time (for streaming responses)."""
-    for line in csv_lines(rows):
-        yield line.encode("utf-8")
+    """The CSV file as UTF-8 bytes in chunks of about CHUNK_BYTES (for streaming
+    responses); the lines written before a failure are sent before the error goes on."""
+    pending: list[str] = []
+    size = 0
+    try:
+        for line in csv_lines(rows):
+            pending.append(line)
+            size += len(line)
+            if size >= CHUNK_BYTES:
+                yield "".join(pending).encode("utf-8")
+                pending, size = [], 0
+    except Exception:
+        yield "".join(pending).encode("utf-8")
+        raise
+    if pending:
+        yield "".join(pending).encode("utf-8")
 
 
 def write_xlsx(rows: Iterable[Row], target: Target, *, codes: Sequence[CodePublic] = ()) -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storybank.access import SITE_ROLES, Actor, can_read_story, readable_stories, reads_original
@@ -33,7 +35,7 @@ from storybank.stories.cursors import (
     read_cursor,
     seek_condition,
 )
-from storybank.stories.search import SearchQuery, hits
+from storybank.stories.search import SearchQuery, hits, matches
 
 # The text fields a search looks in: the title and every long text.
 SEARCHABLE = tuple(field.name for field in STORY_FIELDS if field.is_text)
@@ -99,29 +101,58 @@ def list_stories(
 ) -> StoryList:
     """Stories the actor may read, filtered and sorted, with the exact total that matched;
     a page starts at `offset` or, for deep pages, just after the `after` cursor."""
-    search = SearchQuery.parse(filters.q)
-    by_relevance = filters.sort == RELEVANCE and bool(search)
-    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
-    conditions = _list_conditions(actor, filters)
-    count, query = select(func.count()).select_from(Story), select(Story)
-    if search:
-        found = _search_hits(session, actor, search)
-        count, query = (
-            count.join(found, found.c.story_id == Story.id),
-            query.join(found, found.c.story_id == Story.id),
-        )
-        conditions.append(_hit_is_readable(actor, found.c.original))
-    total = session.exec(count.where(*conditions)).one()
-    ordering = [found.c.score, col(Story.id).desc()] if by_relevance else order_by(sort)
-    query = query.where(*conditions).order_by(*ordering).limit(limit + 1)
+    listing = story_listing(session=session, actor=actor, filters=filters)
+    count = listing.joined(select(func.count()).select_from(Story))
+    total = session.exec(count).one()
+    query = listing.ordered(listing.joined(select(Story))).limit(limit + 1)
     if after is not None:
         if offset:
             raise InvalidInput(BOTH_PAGINGS, problems=[FieldProblem("after", BOTH_PAGINGS)])
-        query = query.where(seek_condition(sort, read_cursor(after, sort)))
+        query = query.where(seek_condition(listing.sort, read_cursor(after, listing.sort)))
     rows = list(session.exec(query.offset(offset)).all())
-    more = len(rows) > limit and not by_relevance
+    more = len(rows) > limit and not listing.by_relevance
     last = rows[limit - 1] if more else None
-    return StoryList(total, rows[:limit], make_cursor(sort, last) if last else None)
+    return StoryList(total, rows[:limit], make_cursor(listing.sort, last) if last else None)
+
+
+@dataclass
+class Listing:
+    """How a story list finds its stories: the conditions (a search among them, as
+    "matches"), and the order: a sort of SORTS with id or, with `scored`, the search
+    hits' relevance, joined only to order the page."""
+
+    sort: str
+    conditions: list[ColumnElement[bool]]
+    scored: Subquery | None = None
+    scored_readable: ColumnElement[bool] | None = None
+    by_relevance: bool = False
+
+    def joined(self, query: Any) -> Any:
+        """The query narrowed by the conditions (for a count, or a page with `ordered`)."""
+        return query.where(*self.conditions)
+
+    def ordered(self, query: Any) -> Any:
+        """The query in the list's order."""
+        if self.scored is not None and self.scored_readable is not None:
+            query = query.join(self.scored, self.scored.c.story_id == Story.id)
+            return query.where(self.scored_readable).order_by(
+                self.scored.c.score, col(Story.id).desc()
+            )
+        return query.order_by(*order_by(self.sort))
+
+
+def story_listing(*, session: Session, actor: Actor, filters: StoryFilters) -> Listing:
+    """The stories a list with these filters shows this actor, in its order."""
+    search = SearchQuery.parse(filters.q)
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    listing = Listing(sort, _list_conditions(actor, filters))
+    if search:
+        listing.conditions.append(_readable_match(session, actor, search))
+        if filters.sort == RELEVANCE:
+            listing.by_relevance = True
+            listing.scored = _search_hits(session, actor, search)
+            listing.scored_readable = _hit_is_readable(actor, listing.scored.c.original)
+    return listing
 
 
 def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[bool]]:
@@ -136,6 +167,21 @@ def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[
     if filters.date_to:
         conditions.append(col(Story.change_date) <= filters.date_to)
     return conditions
+
+
+def _readable_match(session: Session, actor: Actor, search: SearchQuery) -> ColumnElement[bool]:
+    """The search matches in the text the actor reads: the original inside the story's
+    site, the de-identified version outside it (so a removed name finds nothing)."""
+    if actor.is_admin:
+        return matches(session=session, query=search, original=True)
+    inside = sorted(actor.sites_for(*SITE_ROLES))
+    outside = matches(session=session, query=search, original=False)
+    if not inside:
+        return outside
+    return or_(
+        and_(col(Story.site_id).in_(inside), matches(session=session, query=search, original=True)),
+        and_(col(Story.site_id).not_in(inside), outside),
+    )
 
 
 def _search_hits(session: Session, actor: Actor, search: SearchQuery) -> Subquery:
@@ -159,28 +205,40 @@ def _hit_is_readable(actor: Actor, original: ColumnElement[int]) -> ColumnElemen
 def as_shown(*, session: Session, actor: Actor, stories: list[Story]) -> list[Story]:
     """The stories as this actor may see them: stories read from outside their site carry
     their de-identified text instead of the original (detached copies; one query)."""
-    outside = [s.id for s in stories if not reads_original(actor, s.site_id)]
+    outside = {s.id for s in stories if not reads_original(actor, s.site_id)}
     if not outside:
         return stories
-    versions = {
-        d.story_id: d
-        for d in session.exec(
-            select(StoryDeidentified).where(col(StoryDeidentified.story_id).in_(outside))
-        ).all()
-    }
+    versions = deidentified_texts(session=session, story_ids=[i for i in outside if i])
     shown: list[Story] = []
     for story in stories:
-        version = versions.get(story.id or 0)
         if story.id not in outside:
             shown.append(story)
             continue
         copy = Story.model_validate(story.model_dump())
-        for name in PERSONAL_FIELDS:
-            setattr(copy, name, getattr(version, name) if version is not None else "")
-        if version is None:
-            copy.community_solutions = []
+        for name, value in shown_text(versions.get(story.id or 0)).items():
+            setattr(copy, name, value)
         shown.append(copy)
     return shown
+
+
+def deidentified_texts(*, session: Session, story_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The personal fields of these stories' de-identified versions, by story id (one
+    query, plain values: nothing is kept in the session)."""
+    if not story_ids:
+        return {}
+    table = StoryDeidentified.__table__  # type: ignore[attr-defined]
+    found = sa_select(table.c.story_id, *(table.c[name] for name in PERSONAL_FIELDS)).where(
+        table.c.story_id.in_(story_ids)
+    )
+    return {row[0]: dict(row._mapping) for row in session.execute(found)}
+
+
+def shown_text(version: dict[str, Any] | None) -> dict[str, Any]:
+    """What a reader outside a story's site sees in place of its personal text: the
+    de-identified version's, or nothing when there is none."""
+    if version is not None:
+        return {name: version[name] for name in PERSONAL_FIELDS}
+    return {name: [] if name == "community_solutions" else "" for name in PERSONAL_FIELDS}
 
 
 def to_public(*, session: Session, actor: Actor, stories: list[Story]) -> list[StoryPublic]:

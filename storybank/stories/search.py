@@ -2,8 +2,11 @@
 stories it finds (with a relevance score), and the matched words marked for the list.
 
 SQLite searches two FTS5 indexes (`story_search` over the original text,
-`story_deidentified_search` over the de-identified text), PostgreSQL an English
-`tsvector` of the same fields under a GIN index; both made in migration 0007.
+`story_deidentified_search` over the de-identified text), PostgreSQL a stored English
+`tsvector` of the same fields (`search_document`) under a GIN index; made in migrations
+0007 and 0011. A list in date or title order asks only whether a story matches (a
+condition the database can check while it walks the list's index); only a list in
+order of relevance scores every match.
 """
 
 from __future__ import annotations
@@ -14,7 +17,15 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from sqlalchemy import Float, Integer, Subquery, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Subquery,
+    and_,
+    literal_column,
+    union_all,
+)
 from sqlalchemy import text as sql_text
 from sqlmodel import Session
 
@@ -32,6 +43,8 @@ SNIPPET_FIELDS = FIELDS[1:]
 SNIPPET_WORDS = 24
 # The SQLite FTS5 indexes; they and their shadow tables are outside the models' metadata.
 SEARCH_TABLES = ("story_search", "story_deidentified_search")
+# PostgreSQL's stored tsvector of the searched fields, on both tables (migration 0011).
+SEARCH_COLUMN = "search_document"
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
 _PIECES = re.compile(r"([^\W_]+)")
@@ -68,10 +81,13 @@ class SearchQuery:
 
 
 def is_search_object(name: str | None, kind: str) -> bool:
-    """Whether a table or index is one of the search indexes (FTS5 tables with their
-    shadow tables, or PostgreSQL's expression indexes), which the models do not declare."""
+    """Whether a table, index or column is one of the search objects (FTS5 tables with
+    their shadow tables, PostgreSQL's GIN indexes and stored documents), which the models
+    do not declare."""
     if kind == "index":
         return name in {f"ix_{t}" for t in SEARCH_TABLES}
+    if kind == "column":
+        return name == SEARCH_COLUMN
     return kind == "table" and any(
         name == t or (name or "").startswith(f"{t}_") for t in SEARCH_TABLES
     )
@@ -85,12 +101,6 @@ def purge_removed_text(*, session: Session) -> None:
     session.flush()
     for index in SEARCH_TABLES:
         session.execute(sql_text(f"INSERT INTO {index} ({index}) VALUES ('optimize')"))
-
-
-def _postgresql_document(table: str) -> str:
-    """The searched text as PostgreSQL indexes it (must match migration 0007 exactly)."""
-    fields = " || ' ' || ".join(f"coalesce({table}.{name}, '')" for name in FIELDS)
-    return f"to_tsvector('english'::regconfig, {fields})"
 
 
 def hits(*, session: Session, query: SearchQuery, original: bool, redacted: bool) -> Subquery:
@@ -126,23 +136,51 @@ def _sqlite_hits(query: SearchQuery, original: bool, redacted: bool) -> list[tup
     return parts
 
 
-def _postgresql_hits(query: SearchQuery, original: bool, redacted: bool) -> list[tuple[str, dict]]:
-    """tsvector lookups through the GIN indexes; scored by minus ts_rank."""
+def _postgresql_tsquery(query: SearchQuery) -> tuple[str, dict[str, str]]:
+    """The tsquery of every term (phrases kept in order), ANDed, and its parameters."""
     params = {f"term_{n}": " ".join(words) for n, words in enumerate(query.terms)}
     tsquery = " && ".join(f"phraseto_tsquery('english', :term_{n})" for n in range(len(params)))
+    return f"({tsquery})", params
+
+
+def _postgresql_hits(query: SearchQuery, original: bool, redacted: bool) -> list[tuple[str, dict]]:
+    """Lookups of the stored documents through the GIN indexes; scored by minus ts_rank."""
+    tsquery, params = _postgresql_tsquery(query)
     parts = []
     for table, key, wanted, flag in (
         ("stories", "id", original, 1),
         ("story_deidentified", "story_id", redacted, 0),
     ):
         if wanted:
-            document = _postgresql_document(table)
+            document = f"{table}.{SEARCH_COLUMN}"
             sql = (
-                f"SELECT {key} AS story_id, -ts_rank({document}, ({tsquery})) AS score, "
-                f"{flag} AS original FROM {table} WHERE {document} @@ ({tsquery})"
+                f"SELECT {key} AS story_id, -ts_rank({document}, {tsquery}) AS score, "
+                f"{flag} AS original FROM {table} WHERE {document} @@ {tsquery}"
             )
             parts.append((sql, params))
     return parts
+
+
+def matches(*, session: Session, query: SearchQuery, original: bool) -> ColumnElement[bool]:
+    """The condition that a story's original (or de-identified) text matches, unscored.
+
+    On SQLite the story's id is compared as `id + 0` so that the list's own index (its
+    order, its filters) stays the way in, with the matches as a set to look in.
+    """
+    story_id: ColumnElement[int] = literal_column("stories.id", Integer)
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery, params = _postgresql_tsquery(query)
+        if original:
+            return and_(sql_text(f"stories.{SEARCH_COLUMN} @@ {tsquery}").bindparams(**params))
+        found = (
+            f"EXISTS (SELECT 1 FROM story_deidentified d WHERE d.story_id = stories.id "
+            f"AND d.{SEARCH_COLUMN} @@ {tsquery})"
+        )
+        return and_(sql_text(found).bindparams(**params))
+    index = "story_search" if original else "story_deidentified_search"
+    found_ids = sql_text(f"SELECT rowid FROM {index} WHERE {index} MATCH :match_{int(original)}")
+    found_ids = found_ids.bindparams(**{f"match_{int(original)}": query.fts5()})
+    return (story_id + 0).in_(found_ids.columns(rowid=Integer))
 
 
 _SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s")

@@ -20,6 +20,7 @@ from storybank.register.exporter import export_register, write_csv, write_xlsx
 from storybank.register.importer import import_stories
 from storybank.stories import StoryFilters
 from tests.builders import actor_for, make_site, make_story, make_user
+from tests.storybank.test_story_page_queries import counted
 
 
 def _code(session, key: str) -> Code:
@@ -108,24 +109,32 @@ def test_export_rows_hold_every_column_with_labels_codes_and_cost_change(
     assert rows["Site only story"]["weekly_cost_change"] is None
 
 
-def test_export_reads_the_bank_a_page_at_a_time(session, bank, admin_actor, monkeypatch):
-    pages = []
-    real_list = exporter.list_stories
-
-    def counting_list(**kwargs):
-        pages.append((kwargs["offset"], kwargs["limit"]))
-        return real_list(**kwargs)
-
-    monkeypatch.setattr(exporter, "list_stories", counting_list)
-    rows = list(
-        export_register(
-            session=session, actor=admin_actor, filters=StoryFilters(sort="title"), page_size=3
+def test_export_reads_the_bank_a_page_at_a_time(session, engine, bank, admin_actor):
+    with counted(engine) as statements:
+        rows = list(
+            export_register(
+                session=session, actor=admin_actor, filters=StoryFilters(sort="title"), page_size=3
+            )
         )
+
+    assert [row["title"] for row in rows] == sorted(row["title"] for row in rows)
+    assert len({row["id"] for row in rows}) == 4
+    pages = [s for s in statements if "FROM stories" in s and "codings" not in s]
+    assert len(pages) == 2, "one query per page of three"
+    assert not any("count(" in s.lower() for s in pages), "no count of the whole list"
+    assert "(stories.title, stories.id) >" in pages[1], "the second page seeks past the first"
+    assert sum("FROM codings" in s for s in statements) == 2, "codes by one query a page"
+
+
+def test_whole_bank_export_keeps_nothing_in_the_session(session, bank, admin_actor):
+    before = len(session.identity_map)
+
+    rows = list(
+        export_register(session=session, actor=admin_actor, filters=StoryFilters(), page_size=2)
     )
 
     assert len(rows) == 4
-    assert len({row["id"] for row in rows}) == 4
-    assert pages == [(0, 3), (3, 3)]
+    assert len(session.identity_map) <= before
 
 
 def test_export_respects_the_filters(session, bank, admin_actor, somerset):

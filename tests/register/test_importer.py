@@ -389,7 +389,7 @@ def test_database_failure_half_way_writes_nothing(
         made.append(plan.row)
         story = real_new_story(actor, plan, now)
         if len(made) == 4:
-            story.author_id = 999_999  # no such user: the database refuses the second batch
+            story["author_id"] = 999_999  # no such user: the database refuses the second batch
         return story
 
     monkeypatch.setattr(importer, "_new_story", failing_new_story)
@@ -403,13 +403,17 @@ def test_database_failure_half_way_writes_nothing(
     assert _count(session, AuditEvent) == events_before
 
 
-def test_progress_is_reported_after_each_story(tmp_path, session, somerset, staff_actor):
-    content = write_csv_file(tmp_path / "s.csv", [good_row("Somerset")] * 3)
+def test_progress_is_reported_after_each_batch(
+    tmp_path, session, somerset, staff_actor, monkeypatch
+):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    content = write_csv_file(tmp_path / "s.csv", [good_row("Somerset")] * 5)
     seen = []
 
     _import(session, staff_actor, "s.csv", content, progress=lambda d, t: seen.append((d, t)))
 
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert _count(session) == 5
 
 
 def test_story_text_is_never_logged(tmp_path, session, somerset, staff_actor, caplog):
