@@ -336,3 +336,38 @@ def test_an_export_of_every_site_imports_again_into_an_empty_database_as_it_was(
     finally:
         fresh_engine.dispose()
         db_factory.drop(url)
+
+
+def test_a_story_being_blind_double_coded_is_exported_without_codes_until_final(
+    session, somerset, staff, admin
+):
+    from storybank.models import ReviewAssignment
+
+    first = make_user(session, roles=["reviewer"], sites=[somerset], name="Rae One")
+    second = make_user(session, roles=["reviewer"], sites=[somerset], name="Ray Two")
+    story = make_story(session, site=somerset, author=staff, submitted_at=SUBMITTED)
+    for position, reviewer in enumerate((first, second), start=1):
+        session.add(
+            ReviewAssignment(
+                story_id=story.id,
+                reviewer_id=reviewer.id,
+                position=position,
+                assigned_by_id=admin.id,
+                finished_at=SUBMITTED if position == 1 else None,
+            )
+        )
+    _coded(session, story, first, "outcome_3", "community_hub")
+
+    (row,) = [r for r in _rows(session, actor_for(session, admin)) if r["id"] == story.id]
+
+    assert (row["outcomes"], row["themes"]) == ("", "")
+    second_assignment = session.exec(
+        select(ReviewAssignment).where(ReviewAssignment.reviewer_id == second.id)
+    ).one()
+    second_assignment.finished_at = SUBMITTED
+    session.add(second_assignment)
+    _coded(session, story, second, "outcome_3", "community_hub")
+
+    (row,) = [r for r in _rows(session, actor_for(session, admin)) if r["id"] == story.id]
+
+    assert (row["outcomes"], row["themes"]) == ("3", "community_hub")
