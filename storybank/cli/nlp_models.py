@@ -45,7 +45,7 @@ SUMMARY_ROWS = (
 def train(
     features: Annotated[
         Literal["full", "bow"],
-        typer.Option(help="full: words and cue matches; bow: the words alone."),
+        typer.Option(help="full: words, cue matches, word vectors; bow: the words alone."),
     ] = "full",
     cues: Annotated[bool, typer.Option(help="Use the cue lexicon's matches as features.")] = True,
     c: Annotated[
@@ -77,10 +77,14 @@ def train(
 
 
 def train_options(*, features: str, cues: bool, c: float) -> TrainOptions:
-    """The options of `storybank nlp train`: `--features bow` (or `--no-cues`) trains on the
-    words alone, without the cue lexicon's matches."""
-    plain = features == "bow" or not cues
-    return TrainOptions(c=c, cue_weight=0.0 if plain else 1.0)
+    """The options of `storybank nlp train`: `--features bow` trains on the words alone (no
+    cue matches, no word vectors); `--no-cues` leaves out the cue matches only."""
+    plain = features == "bow"
+    return TrainOptions(
+        c=c,
+        cue_weight=0.0 if plain or not cues else 1.0,
+        vector_weight=0.0 if plain else TrainOptions().vector_weight,
+    )
 
 
 def _trainer(session: Session, email: str | None) -> User | None:

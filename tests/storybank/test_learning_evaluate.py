@@ -9,10 +9,18 @@ from typer.testing import CliRunner
 
 from nlp.interface import TrainOptions
 from storybank.cli import app
+from storybank.cli.base import console
 from storybank.learning import forget_loaded_models, train_and_maybe_activate
 from tests.learning_builders import make_coded_stories
 
 runner = CliRunner()
+
+
+def said(result) -> str:  # type: ignore[no-untyped-def]
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
 GOLD = [
     {
         "text": "Tomasz walked into the hub at the library and joined the walking group.",
@@ -33,7 +41,7 @@ FIGURES = {"precision", "recall", "f1", "kappa", "support", "threshold"}
 
 @pytest.fixture(autouse=True)
 def wide(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")  # so messages are not wrapped mid-sentence
+    monkeypatch.setattr(console, "_width", 200)  # rich reads COLUMNS once, at import
 
 
 @pytest.fixture
@@ -71,9 +79,9 @@ def test_evaluate_prints_per_code_figures_and_both_baselines(trained, gold_file)
     result = runner.invoke(app, ["nlp", "evaluate", "--gold", str(gold_file)])
 
     assert result.exit_code == 0, result.output
-    assert "3 stories" in result.output
-    assert "community_hub" in result.output and "kappa" in result.output
-    assert "constant" in result.output and "bag_of_words" in result.output
+    assert "3 stories" in said(result)
+    assert "community_hub" in said(result) and "kappa" in said(result)
+    assert "constant" in said(result) and "bag_of_words" in said(result)
 
 
 def test_evaluate_names_the_bad_line_of_a_gold_file(trained, tmp_path):
@@ -83,7 +91,7 @@ def test_evaluate_names_the_bad_line_of_a_gold_file(trained, tmp_path):
     result = runner.invoke(app, ["nlp", "evaluate", "--gold", str(path)])
 
     assert result.exit_code == 1
-    assert "line 2: unknown outcome 9" in result.output
+    assert "line 2: unknown outcome 9" in said(result)
 
 
 def test_evaluate_an_empty_gold_file_is_refused(trained, tmp_path):
@@ -93,7 +101,7 @@ def test_evaluate_an_empty_gold_file_is_refused(trained, tmp_path):
     result = runner.invoke(app, ["nlp", "evaluate", "--gold", str(path)])
 
     assert result.exit_code == 1
-    assert "holds no stories" in result.output
+    assert "holds no stories" in said(result)
 
 
 def test_evaluate_without_an_active_model_says_to_train(session, cli_env, gold_file):
@@ -102,11 +110,11 @@ def test_evaluate_without_an_active_model_says_to_train(session, cli_env, gold_f
     result = runner.invoke(app, ["nlp", "evaluate", "--gold", str(gold_file)])
 
     assert result.exit_code == 1
-    assert "No active model: run `storybank nlp train` first." in result.output
+    assert "No active model: run `storybank nlp train` first." in said(result)
 
 
 def test_evaluate_a_missing_file_is_a_usage_error(session, cli_env, tmp_path):
     result = runner.invoke(app, ["nlp", "evaluate", "--gold", str(tmp_path / "nope.jsonl")])
 
     assert result.exit_code == 2
-    assert "does not exist" in result.output
+    assert "does not exist" in said(result)
