@@ -51,3 +51,18 @@ def test_train_store_load_and_suggest_with_networking_blocked(session, offline):
     )
     assert found and all(item.evidence for item in found)
     assert all(item.model_version == result.version for item in found)
+
+
+def test_a_saved_model_holds_no_name_from_the_stories_it_learnt_from(session, offline):
+    import io
+    import zipfile
+
+    make_coded_stories(session, 12)
+
+    result = train_and_maybe_activate(session=session, actor=None, options=QUICK)
+
+    row = session.exec(select(ModelVersion).where(ModelVersion.version == result.version)).one()
+    with zipfile.ZipFile(io.BytesIO(row.artifact)) as saved:
+        held = b" ".join(saved.read(name) for name in saved.namelist()).lower()
+    assert b"library" in held  # the story words are there...
+    assert b"marek" not in held and b"priya" not in held  # ...but not the people's names
