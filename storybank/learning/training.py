@@ -90,6 +90,8 @@ def train_and_maybe_activate(
             "run `storybank nlp train` again.",
             code="model_training_clashed",
         ) from error
+    if row.status == ModelStatus.active:
+        _suggest_where_no_model_was(session)
     return TrainingResult(
         version=row.version,
         activated=row.status == ModelStatus.active,
@@ -98,6 +100,14 @@ def train_and_maybe_activate(
         per_code=row.metrics["per_code"],
         comparison=comparison,
     )
+
+
+def _suggest_where_no_model_was(session: Session) -> None:
+    """Stories submitted while there was no model get the new model's suggestions."""
+    # Imported here: storybank.review.suggesting imports this package for the active model.
+    from storybank.review.suggesting import suggest_for_stories_without_a_model
+
+    suggest_for_stories_without_a_model(session=session)
 
 
 def compare_with_active(

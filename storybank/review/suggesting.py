@@ -142,3 +142,31 @@ def suggestions_state(*, session: Session, story_id: int) -> str | None:
     """Where the story's suggestions are: pending, ready, no_model, or None (never asked)."""
     run = session.get(SuggestionRun, story_id)
     return run.state if run else None
+
+
+def suggest_for_stories_without_a_model(*, session: Session) -> list[int]:
+    """Ask again for the submitted stories that found no active model when they were
+    submitted (a new model has just been activated): queued for the job runner when one
+    is running (the app), otherwise made here and now (the `storybank nlp train` command)."""
+    ids = list(
+        session.exec(
+            select(SuggestionRun.story_id)
+            .join(Story, col(Story.id) == SuggestionRun.story_id)
+            .where(SuggestionRun.state == SuggestionRunState.no_model)
+            .where(Story.status == StoryStatus.submitted, col(Story.erased_at).is_(None))
+            .order_by(col(SuggestionRun.story_id))
+        ).all()
+    )
+    if not ids:
+        return []
+    request_suggestions(session=session, story_ids=ids)
+    session.commit()
+    if jobs.running() is not None:
+        queue_suggestions(ids)
+        return ids
+    bind = session.get_bind()
+    for story_id in ids:
+        suggest_codes(
+            session_factory=lambda: Session(bind, expire_on_commit=False), story_id=story_id
+        )
+    return ids
