@@ -37,6 +37,9 @@ def make_engine(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engi
     say) before giving up. Parameters never appear in logs or error messages: they
     hold story text.
     """
+    from storybank.review.final_table import keep_final_codes_in_step
+
+    keep_final_codes_in_step()
     parsed = make_url(url)
     busy_ms = max(1, int(busy_timeout * 1000))
     if parsed.get_backend_name() == "sqlite":

@@ -105,7 +105,7 @@ def generate_stories(
     maker = StoryMaker(seed=seed, until=until or date.today(), parts=parts)
     connection = session.connection()
     first_id = (session.execute(select(func.max(col(Story.id)))).scalar() or 0) + 1
-    written = {"stories": 0, "codings": 0, "story_deidentified": 0}
+    written = {"stories": 0, "codings": 0, "story_deidentified": 0, "story_final_codes": 0}
     for start in range(0, count, BATCH):
         batch = maker.batch(first_id + start, min(BATCH, count - start))
         for table_name, rows in batch.items():
@@ -129,6 +129,9 @@ def generate_stories(
     return ScaleLoad(count, written["codings"], written["story_deidentified"], seconds)
 
 
+BULK_TABLES = ("stories", "codings", "story_deidentified", "story_final_codes")
+
+
 def _table(name: str) -> Table:
     return metadata.tables[name]
 
@@ -143,7 +146,7 @@ def _after_bulk_insert(connection: Connection) -> None:
                 "(SELECT max(id) FROM stories))"
             )
         )
-    for table_name in ("stories", "codings", "story_deidentified"):
+    for table_name in BULK_TABLES:
         connection.execute(text(f"ANALYZE {table_name}"))
 
 
@@ -155,7 +158,7 @@ def _vacuum(session: Session) -> None:
         return
     with engine.connect() as connection:  # type: ignore[union-attr]
         autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        for table_name in ("stories", "codings", "story_deidentified"):
+        for table_name in BULK_TABLES:
             autocommit.execute(text(f"VACUUM ANALYZE {table_name}"))
 
 
@@ -222,11 +225,17 @@ class StoryMaker:
             "stories": [],
             "codings": [],
             "story_deidentified": [],
+            "story_final_codes": [],
         }
         for story_id in range(first_id, first_id + size):
             story, deidentified = self.story(story_id)
             rows["stories"].append(story)
-            rows["codings"].extend(self.codings(story))
+            codings = self.codings(story)
+            rows["codings"].extend(codings)
+            # Never reviewed here (no assignments): the final codes are the codings.
+            rows["story_final_codes"].extend(
+                {"story_id": c["story_id"], "code_id": c["code_id"]} for c in codings
+            )
             if deidentified is not None:
                 rows["story_deidentified"].append(deidentified)
         return rows

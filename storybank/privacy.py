@@ -32,6 +32,7 @@ from storybank.models import (
     User,
     utcnow,
 )
+from storybank.review.final_table import mark_stale
 from storybank.review.forgetting import forget_review_of_story
 from storybank.stories.search import purge_removed_text
 
@@ -196,6 +197,7 @@ def erase_story(*, session: Session, actor: Actor, story_id: int, reason: str) -
     story.version += 1
     session.add(story)
     session.execute(delete(Coding).where(col(Coding.story_id) == story.id))
+    mark_stale(session, [story.id])
     forget_review_of_story(session=session, story_id=story.id or 0)
     session.execute(delete(AuditChange).where(col(AuditChange.story_id) == story.id))
     session.execute(delete(StoryDeidentified).where(col(StoryDeidentified.story_id) == story.id))

@@ -17,15 +17,18 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.app import create_app
 from storybank import migrate
 from storybank.codebook import load_codebook
 from storybank.config import Settings
 from storybank.db import make_engine
+from storybank.models import Story
+from storybank.review.final import final_code_ids
+from storybank.review.final_table import stored_final_codes
 from tests.builders import SECRET_KEY, make_site, make_user, token_headers
 
 POSTGRES_URL = os.environ.get("STORYBANK_TEST_POSTGRES_URL")
@@ -205,7 +208,21 @@ def database_url(request: pytest.FixtureRequest, db_factory: DatabaseFactory) ->
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
+    _check_final_codes_in_step(engine)
     engine.dispose()
+
+
+def _check_final_codes_in_step(engine: Engine) -> None:
+    """Every test leaves the stored final codes equal to final.py's definition."""
+    if not inspect(engine).has_table("story_final_codes"):
+        return
+    with Session(engine) as session:
+        stored = stored_final_codes(session=session)
+        ids = list(session.exec(select(Story.id)).all())
+        computed = {
+            s: set(c) for s, c in final_code_ids(session=session, story_ids=ids).items() if c
+        }
+    assert stored == computed, "story_final_codes is out of step with storybank/review/final.py"
 
 
 @pytest.fixture

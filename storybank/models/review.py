@@ -137,3 +137,15 @@ class Adjudication(SQLModel, table=True):
     included: bool = Field(sa_column=Column(Boolean, nullable=False))
     reason: str = Field(sa_type=Text)
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StoryFinalCode(SQLModel, table=True):
+    """One of a story's final codes (storybank/review/final.py decides which), kept in step
+    with its codings, assignments and adjudications so that counts are plain SQL."""
+
+    __tablename__ = "story_final_codes"
+    __table_args__ = (Index("ix_story_final_codes_code_story", "code_id", "story_id"),)
+    story_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    )
+    code_id: int = Field(sa_column=Column(Integer, ForeignKey("codes.id"), primary_key=True))

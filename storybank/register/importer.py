@@ -38,6 +38,7 @@ from storybank.register.matches import (
 )
 from storybank.register.rows import PlannedStory, Problems, RowChecker
 from storybank.register.sheets import Sheet, SheetRow, parse_rows
+from storybank.review.final_table import insert_final_codes
 from storybank.stories.deidentifying import lapse_confirmation
 
 __all__ = [
@@ -335,6 +336,8 @@ def _write_batch(
     ]
     if codings:
         session.execute(insert(CODINGS), codings)
+        # New stories have no review assignments: their final codes are their codings.
+        insert_final_codes(session, ((c["story_id"], c["code_id"]) for c in codings))
     events = [
         _import_event(story_id, row["reference"], plan)
         for story_id, row, plan in zip(story_ids, rows, batch, strict=True)
