@@ -15,7 +15,15 @@ from storybank.access import Actor, require_role
 from storybank.accounts import resolve_api_token, resolve_session
 from storybank.config import Settings
 from storybank.errors import Forbidden, Unauthorised
-from storybank.models import ContactRoute, Id, Perspective, Role, StoryStatus, StoryType
+from storybank.models import (
+    ConsentLevel,
+    ContactRoute,
+    Id,
+    Perspective,
+    Role,
+    StoryStatus,
+    StoryType,
+)
 from storybank.stories import StoryFilters
 
 SESSION_COOKIE = "storybank_session"
@@ -116,7 +124,40 @@ def require_roles(*roles: str) -> Callable[[Actor], Actor]:
 AdminActor = Annotated[Actor, Depends(require_roles(Role.admin))]
 
 
+class MoreFilters:
+    """The filters shared by the story list and the insights: a unit at any level,
+    consent level, a final outcome or theme, and where the story went in MSC rounds."""
+
+    def __init__(
+        self,
+        unit_id: Annotated[Id | None, Query(description="A site, region or the programme")] = None,
+        consent_level: ConsentLevel | None = None,
+        outcome: Annotated[int | None, Query(ge=1, le=6, description="Final outcome 1-6")] = None,
+        theme: Annotated[
+            str | None, Query(pattern="^[a-z][a-z0-9_]{0,63}$", description="Final theme key")
+        ] = None,
+        round_id: Annotated[Id | None, Query(description="Candidates of this MSC round")] = None,
+        level: Annotated[
+            str | None,
+            Query(pattern="^[a-z][a-z0-9_]{0,23}$", description="Reached a round at this level"),
+        ] = None,
+        msc_domain_id: Annotated[Id | None, Query(description="Candidates in this domain")] = None,
+        selected: Annotated[
+            bool | None, Query(description="Chosen (true) or never chosen (false) in a round")
+        ] = None,
+    ) -> None:
+        self.unit_id, self.consent_level = unit_id, consent_level
+        self.outcome, self.theme = outcome, theme
+        self.round_id, self.level, self.msc_domain_id = round_id, level, msc_domain_id
+        self.selected = selected
+
+    def values(self) -> dict[str, object]:
+        """The filters as StoryFilters' keyword arguments."""
+        return dict(vars(self))
+
+
 def story_filters(
+    more: Annotated[MoreFilters, Depends()],
     site_id: Id | None = None,
     status: StoryStatus | None = None,
     perspective: Perspective | None = None,
@@ -131,6 +172,7 @@ def story_filters(
 ) -> StoryFilters:
     """The story list filters, read from the query string (the same as GET /stories)."""
     return StoryFilters(
+        **more.values(),
         site_id=site_id,
         status=status,
         perspective=perspective,

@@ -35,6 +35,7 @@ from storybank.stories.cursors import (
     read_cursor,
     seek_condition,
 )
+from storybank.stories.filtering import check_filters, filter_conditions
 from storybank.stories.search import SearchQuery, hits, matches
 
 # The text fields a search looks in: the title and every long text.
@@ -57,6 +58,16 @@ class StoryFilters:
     q: str | None = None
     author_id: int | None = None
     sort: str = DEFAULT_SORT
+    # A unit at any level (its sites' stories), a final code, and MSC: candidates in a
+    # round, at a level or in a domain, or (with `selected`) the stories chosen there.
+    unit_id: int | None = None
+    consent_level: str | None = None
+    outcome: int | None = None
+    theme: str | None = None
+    round_id: int | None = None
+    level: str | None = None
+    msc_domain_id: int | None = None
+    selected: bool | None = None
 
 
 def get_story(*, session: Session, actor: Actor, story_id: int) -> Story:
@@ -143,6 +154,7 @@ class Listing:
 
 def story_listing(*, session: Session, actor: Actor, filters: StoryFilters) -> Listing:
     """The stories a list with these filters shows this actor, in its order."""
+    check_filters(session=session, filters=filters)
     search = SearchQuery.parse(filters.q)
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     listing = Listing(sort, _list_conditions(actor, filters))
@@ -153,6 +165,11 @@ def story_listing(*, session: Session, actor: Actor, filters: StoryFilters) -> L
             listing.scored = _search_hits(session, actor, search)
             listing.scored_readable = _hit_is_readable(actor, listing.scored.c.original)
     return listing
+
+
+def story_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[bool]]:
+    """The WHERE conditions on Story of a list with these filters, without the search."""
+    return _list_conditions(actor, filters)
 
 
 def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[bool]]:
@@ -166,7 +183,7 @@ def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[
         conditions.append(col(Story.change_date) >= filters.date_from)
     if filters.date_to:
         conditions.append(col(Story.change_date) <= filters.date_to)
-    return conditions
+    return conditions + filter_conditions(filters)
 
 
 def _readable_match(session: Session, actor: Actor, search: SearchQuery) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from pydantic import Field, StringConstraints, field_validator
 
-from storybank.models import ContactRoute, Id, Perspective, StoryStatus, StoryType
+from storybank.models import ConsentLevel, ContactRoute, Id, Perspective, StoryStatus, StoryType
 from storybank.stories import StoryFilters
 from web.forms.dates import DateRangeQuery
 
@@ -16,6 +16,7 @@ PAGE_SIZE = 25
 # the database finds through an index instead of counting past every earlier story.
 CURSOR_FROM_PAGE = 5
 DATE_LABELS = {"date_from": "Changed on or after", "date_to": "Changed on or before"}
+CARRIED = {"unit_id", "round_id", "level", "msc_domain_id", "selected"}
 SORT_OPTIONS = (
     ("relevance", "Best match"),
     ("-updated_at", "Recently updated"),
@@ -33,6 +34,15 @@ class StoryListQuery(DateRangeQuery):
     perspective: Perspective | None = None
     contact_route: ContactRoute | None = None
     story_type: StoryType | None = None
+    outcome: int | None = Field(default=None, ge=1, le=6)
+    theme: str | None = Field(default=None, pattern="^[a-z][a-z0-9_]{0,63}$")
+    consent_level: ConsentLevel | None = None
+    # Set by links from the insights pages; kept as hidden fields by the form.
+    unit_id: Id | None = None
+    round_id: Id | None = None
+    level: str | None = Field(default=None, pattern="^[a-z][a-z0-9_]{0,23}$")
+    msc_domain_id: Id | None = None
+    selected: bool | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     sort: str | None = Field(default=None, pattern="^(relevance|-?(updated_at|change_date|title))$")
     page: int | None = Field(default=None, ge=1, le=100_000)
@@ -75,6 +85,11 @@ class StoryListQuery(DateRangeQuery):
     def has_more_filters(self) -> bool:
         """Whether a filter other than the search words is set (the filter panel opens)."""
         return bool(self.model_dump(exclude={"page", "after", "sort", "q"}, exclude_none=True))
+
+    @property
+    def carried(self) -> dict[str, Any]:
+        """The filters an insights link set that the form has no box for (hidden fields)."""
+        return self.model_dump(mode="json", include=CARRIED, exclude_none=True)
 
     @property
     def is_filtered(self) -> bool:

@@ -14,9 +14,11 @@ from api.deps import SessionDep
 from storybank import accounts, stories
 from storybank import units as sites_service
 from storybank.access import SITE_ROLES, Actor, may_review
+from storybank.codebook import list_codes
 from storybank.errors import Conflict
 from storybank.models import (
     LABELS,
+    ConsentLevel,
     ContactRoute,
     Id,
     Perspective,
@@ -48,6 +50,7 @@ FILTER_CHOICES = {
     "perspective": [(p.value, LABELS[p.value]) for p in Perspective],
     "contact_route": [(c.value, LABELS[c.value]) for c in ContactRoute],
     "story_type": [("success", "Success"), ("learning", "Learning")],
+    "consent_level": [(c.value, LABELS.get(c.value, c.value)) for c in ConsentLevel],
     "sort": list(SORT_OPTIONS),
 }
 
@@ -86,6 +89,7 @@ def story_list(
         ),
         "sites": visible_sites(session, actor),
         "choices": FILTER_CHOICES,
+        "codes": list_codes(session=session),
         "errors": {name: problem.message for name, problem in problems.items()},
         "date_parts": {name: problem.parts for name, problem in problems.items()},
         "date_labels": DATE_LABELS,
