@@ -1,0 +1,1 @@
+"""Insights: figures about the stories a person may read, with their charts."""
