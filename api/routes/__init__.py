@@ -4,6 +4,7 @@ from api.routes import (
     account,
     audit,
     codebook,
+    insights_agreement,
     models,
     msc,
     msc_rounds,
@@ -30,6 +31,7 @@ ROUTERS = [
     privacy.router,
     register.router,
     tallies.router,
+    insights_agreement.router,
     msc.router,
     msc_rounds.router,
 ]
