@@ -42,6 +42,8 @@ ROUND_READERS = RUNNERS | PANEL
 MODEL_READERS = {"admin", "reviewer"}
 # Coding stories: reviewers of the story's site only (an admin needs a reviewer grant too).
 REVIEWERS = {"reviewer"}
+# Agreement figures: reviewers, evaluators and admins (over the stories each may read).
+AGREEMENT_READERS = {"reviewer", "evaluator", "admin"}
 
 
 @dataclass
@@ -189,6 +191,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         path_params=_story,
         form=lambda w: {"code_key": "wellbeing", "included": "yes", "reason": "Shown."},
     ),
+    ("GET", "/insights/agreement"): Rule(AGREEMENT_READERS),
     ("GET", "/account"): Rule(SIGNED_IN),
     ("POST", "/account/tokens"): Rule(SIGNED_IN, form=lambda w: {"name": "t", "days": "7"}),
     # A wrong current password (422): a right one would revoke the token the test goes on with.
@@ -295,6 +298,8 @@ POLICY: dict[tuple[str, str], Rule] = {
         DEIDENTIFIERS, path_params=_story, body=lambda w: {"version": 1, "title": "[Person A]"}
     ),
     ("GET", "/api/v1/review/queue"): Rule(REVIEWERS),
+    ("GET", "/api/v1/insights/agreement"): Rule(AGREEMENT_READERS),
+    ("GET", "/api/v1/insights/agreement/model"): Rule(AGREEMENT_READERS),
     ("GET", "/api/v1/review/adjudications"): Rule(REVIEWERS),
     ("GET", "/api/v1/review/stories/{story_id}"): Rule(REVIEWERS, path_params=_story),
     ("PUT", "/api/v1/review/stories/{story_id}/suggestions/{suggestion_id}/decision"): Rule(

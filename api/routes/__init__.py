@@ -4,7 +4,11 @@ from api.routes import (
     account,
     audit,
     codebook,
+<<<<<<< HEAD
     insights,
+=======
+    insights_agreement,
+>>>>>>> helper-charts
     models,
     msc,
     msc_rounds,
@@ -32,6 +36,7 @@ ROUTERS = [
     privacy.router,
     register.router,
     tallies.router,
+    insights_agreement.router,
     msc.router,
     msc_rounds.router,
 ]
