@@ -4,11 +4,8 @@ from api.routes import (
     account,
     audit,
     codebook,
-<<<<<<< HEAD
     insights,
-=======
     insights_agreement,
->>>>>>> helper-charts
     models,
     msc,
     msc_rounds,
