@@ -44,6 +44,8 @@ MODEL_READERS = {"admin", "reviewer"}
 REVIEWERS = {"reviewer"}
 # Agreement figures: reviewers, evaluators and admins (over the stories each may read).
 AGREEMENT_READERS = {"reviewer", "evaluator", "admin"}
+# Insights: evaluators, admins, reviewers and facilitators, each over what they may read.
+INSIGHT_READERS = {"evaluator", "admin", "reviewer", "facilitator"}
 
 
 @dataclass
@@ -299,6 +301,12 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/review/queue"): Rule(REVIEWERS),
     ("GET", "/api/v1/insights/agreement"): Rule(AGREEMENT_READERS),
+    ("GET", "/api/v1/insights/frequencies"): Rule(INSIGHT_READERS),
+    ("GET", "/api/v1/insights/crosstab"): Rule(INSIGHT_READERS),
+    ("GET", "/api/v1/insights/trends"): Rule(INSIGHT_READERS),
+    ("GET", "/api/v1/insights/cooccurrence"): Rule(INSIGHT_READERS),
+    ("GET", "/api/v1/insights/panels"): Rule(INSIGHT_READERS),
+    ("GET", "/api/v1/insights/value"): Rule(INSIGHT_READERS),
     ("GET", "/api/v1/insights/agreement/model"): Rule(AGREEMENT_READERS),
     ("GET", "/api/v1/review/adjudications"): Rule(REVIEWERS),
     ("GET", "/api/v1/review/stories/{story_id}"): Rule(REVIEWERS, path_params=_story),

@@ -58,7 +58,7 @@ def read_cross_tab(
     filters: StoryFiltersDep,
     by: Annotated[
         str, Query(pattern="^(site|region|period|perspective|contact_route|story_type)$")
-    ],
+    ] = "site",
     period: Period = "quarter",
 ) -> CrossTabOut:
     table = crosstabs.cross_tab(
