@@ -16,7 +16,9 @@ from storybank.exchange.guids import code_guid
 from storybank.exchange.schemas import CODEBOOK_NS
 from storybank.models import Code, CodeKind
 
-MAX_QDC_BYTES = 5_000_000
+# The same as the default request limit (api/protection.py), so the API and the command line
+# refuse the same files; storybank's own codebook is about 25 kB.
+MAX_QDC_BYTES = 1_000_000
 OUTCOME_SET = "CLS outcomes"
 OUTCOME_KEY = re.compile(r"^outcome_\d+$")
 
@@ -40,10 +42,13 @@ class QdcEntry:
 
 
 def check_size(content: bytes) -> bytes:
-    """The content, or TooLarge when it is over MAX_QDC_BYTES."""
+    """The content, or TooLarge when it is over MAX_QDC_BYTES (InvalidInput when empty)."""
     if len(content) > MAX_QDC_BYTES:
-        message = f"The codebook file is larger than {MAX_QDC_BYTES // 1_000_000} MB."
+        message = f"The codebook file is larger than the limit of {MAX_QDC_BYTES:,} bytes."
         raise TooLarge(message, problems=[FieldProblem("file", message)])
+    if not content.strip():
+        message = "The file is empty: choose a REFI-QDA codebook (.qdc) file."
+        raise InvalidInput(message, code="empty_file", problems=[FieldProblem("file", message)])
     return content
 
 
