@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storybank.access import Actor, reads_original
@@ -128,13 +129,13 @@ def _suggestion_lines(
 ) -> list[list[Any]]:
     """The sidecar lines of these stories' suggestions: no text, only codes and figures."""
     by_id = {row["id"]: row for row in rows}
-    found = session.exec(
-        select(
-            Suggestion.story_id,
-            Suggestion.code_id,
-            Suggestion.state,
-            Suggestion.confidence,
-            Suggestion.model_version,
+    found = session.execute(
+        sa_select(
+            col(Suggestion.story_id),
+            col(Suggestion.code_id),
+            col(Suggestion.state),
+            col(Suggestion.confidence),
+            col(Suggestion.model_version),
         )
         .where(col(Suggestion.story_id).in_(list(by_id)))
         .order_by(col(Suggestion.story_id), col(Suggestion.id))

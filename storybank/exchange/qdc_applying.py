@@ -4,6 +4,7 @@ under the codebook's rules (storybank/codebook_admin.py), in one transaction, au
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -49,7 +50,7 @@ def apply_entries(*, session: Session, actor: Actor, entries: list[QdcEntry]) ->
 def _apply_entry(session: Session, actor: Actor, entry: QdcEntry, result: CodebookImport) -> None:
     """Update the code with the entry's key, or add it as a theme."""
     code = session.exec(select(Code).where(Code.key == entry.key)).first()
-    values = {
+    values: dict[str, Any] = {
         "label": entry.label,
         "description": entry.description,
         "parent_key": entry.parent_key,
