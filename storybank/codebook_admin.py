@@ -67,6 +67,15 @@ class ThemeCreate(CodeEdit):
 def add_theme(*, session: Session, actor: Actor, data: ThemeCreate) -> CodePublic:
     """Add a theme at the end of the codebook; Conflict if the key is taken."""
     require_role(actor, Role.admin)
+    code = stage_theme(session=session, actor=actor, data=data)
+    session.commit()
+    return public_code(session=session, key=code.key)
+
+
+def stage_theme(*, session: Session, actor: Actor, data: ThemeCreate) -> Code:
+    """Add a theme (audited) in the session's transaction, without committing it: for a
+    change made of many steps, committed or rolled back as one."""
+    require_role(actor, Role.admin)
     if session.exec(select(Code.id).where(Code.key == data.key)).first() is not None:
         raise _duplicate(data.key)
     last = session.exec(select(func.max(Code.sort_order))).one() or 0
@@ -87,22 +96,28 @@ def add_theme(*, session: Session, actor: Actor, data: ThemeCreate) -> CodePubli
         details={"kind": code.kind, "source": data.source},
         after=_values(code),
     )
-    session.commit()
-    return public_code(session=session, key=code.key)
+    return code
 
 
 def update_code(*, session: Session, actor: Actor, key: str, data: CodeEdit) -> CodePublic:
     """Change the fields sent; retiring or reactivating is `active`. Outcomes stay fixed."""
     require_role(actor, Role.admin)
     code = get_code_by_key(session=session, key=key)
-    sent = set(data.model_fields_set)
+    if stage_update(session=session, actor=actor, code=code, data=data):
+        session.commit()
+    return public_code(session=session, key=code.key)
+
+
+def stage_update(*, session: Session, actor: Actor, code: Code, data: CodeEdit) -> list[str]:
+    """Change the fields sent (audited) without committing; the names of those changed."""
+    require_role(actor, Role.admin)
     if code.kind == CodeKind.outcome and data.active is False:
         raise Conflict(
             f"Outcome {code.number} cannot be retired: the six CLS outcomes are fixed.",
             code="outcome_fixed",
         )
     before = _values(code)
-    _apply(session, code, data, sent)
+    _apply(session, code, data, set(data.model_fields_set))
     after = _values(code)
     changed = sorted(name for name in after if after[name] != before[name])
     if changed:
@@ -118,8 +133,7 @@ def update_code(*, session: Session, actor: Actor, key: str, data: CodeEdit) -> 
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )
-        session.commit()
-    return public_code(session=session, key=code.key)
+    return changed
 
 
 def delete_theme(*, session: Session, actor: Actor, key: str) -> None:

@@ -260,6 +260,8 @@ POLICY: dict[tuple[str, str], Rule] = {
         ADMIN, form=lambda w: {"key": "policy_theme", "label": "Policy theme"}
     ),
     ("GET", "/admin/codebook/topics"): Rule(ADMIN),
+    # Without a file the import re-shows the page with the problem (422): allowed.
+    ("POST", "/admin/codebook/import-qdc"): Rule(ADMIN),
     ("GET", "/admin/codebook/codes/{key}"): Rule(ADMIN, path_params=lambda w: _HUB),
     ("POST", "/admin/codebook/codes/{key}"): Rule(
         ADMIN, path_params=lambda w: _HUB, form=lambda w: {"label": "Community hubs"}
@@ -395,6 +397,11 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/imports"): Rule(WRITERS),
     ("GET", "/api/v1/exports/stories.csv"): Rule(SIGNED_IN),
     ("GET", "/api/v1/exports/stories.xlsx"): Rule(SIGNED_IN),
+    # REFI-QDA: anyone signed in downloads the codebook and the stories they may read; only
+    # admins import a codebook (the role is checked before the upload is looked at).
+    ("GET", "/api/v1/codebook/export.qdc"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/codebook/import-qdc"): Rule(ADMIN),
+    ("GET", "/api/v1/exports/project.qdpx"): Rule(SIGNED_IN),
     # Tallies count the ballots posted and touch no data.
     ("POST", "/api/v1/tallies"): Rule(
         SIGNED_IN,

@@ -75,6 +75,15 @@ class StoryListQuery(DateRangeQuery):
         cursor = {"after": after} if after else {}
         return "/stories?" + urlencode({**chosen, "page": page, **cursor})
 
+    def export_link(self, path: str) -> str:
+        """An export's URL carrying this list's filters (as the API reads them)."""
+        chosen = {
+            name: value.isoformat() if hasattr(value, "isoformat") else value
+            for name, value in vars(self.filters()).items()
+            if value is not None and name != "sort"
+        }
+        return f"{path}?{urlencode(chosen)}" if chosen else path
+
     def cursor_link(self, next_after: str | None) -> str | None:
         """The next page's URL by cursor, once the list is past its first pages."""
         if next_after is None or self.page_number < CURSOR_FROM_PAGE:

@@ -3,12 +3,13 @@ the emerging themes discovered in the stories (from which a new theme can be pro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
+from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from api.deps import SessionDep
@@ -16,7 +17,9 @@ from storybank import codebook_admin, units
 from storybank.codebook import list_codes
 from storybank.codebook_admin import CodeEdit, ThemeCreate
 from storybank.emerging_themes import ThemeFilters, emerging_topics
-from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from storybank.errors import Conflict, FieldProblem, InvalidInput, NotFound, TooLarge
+from storybank.exchange.qdc_reading import MAX_QDC_BYTES
+from storybank.exchange.refi_codebook import import_codebook_qdc
 from storybank.models import ReportingPeriod
 from web.deps import AdminFormActor, AdminPageActor, FormValues
 from web.forms.codebook import CODE_LABELS, code_data, code_errors, code_values
@@ -25,7 +28,11 @@ from web.routes.admin import notices
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
-CODEBOOK_NOTICES = {"added": "The theme has been added.", "deleted": "The theme has been deleted."}
+CODEBOOK_NOTICES = {
+    "added": "The theme has been added.",
+    "deleted": "The theme has been deleted.",
+    "imported": "The codebook file has been imported.",
+}
 CODE_NOTICES = {
     "saved": "The code has been saved.",
     "retired": "The code is retired: it stays on stories coded with it, and is no longer offered.",
@@ -53,6 +60,29 @@ def add_theme(
         errors = problem_errors(exc.problems) or {"key": exc.message}
         return _codebook_page(request, session, values=form, errors=errors, status=exc.status)
     return RedirectResponse(f"/admin/codebook/codes/{code.key}?added=1", status_code=303)
+
+
+async def uploaded_qdc(request: Request) -> bytes:
+    """The uploaded codebook file's bytes (up to one more than the limit), or none."""
+    upload = (await request.form()).get("file")
+    return await upload.read(MAX_QDC_BYTES + 1) if isinstance(upload, UploadFile) else b""
+
+
+@router.post("/admin/codebook/import-qdc")
+def import_qdc(
+    request: Request,
+    session: SessionDep,
+    actor: AdminFormActor,
+    content: Annotated[bytes, Depends(uploaded_qdc)],
+) -> Response:
+    try:
+        report = import_codebook_qdc(session=session, actor=actor, content=content)
+    except (InvalidInput, Conflict, TooLarge) as exc:
+        problems = [p.message for p in exc.problems if p.message != exc.message]
+        failed = {"message": exc.message, "problems": problems}
+        return _codebook_page(request, session, import_failed=failed, status=exc.status)
+    counts = f"added={len(report.added)}&updated={len(report.updated)}"
+    return RedirectResponse(f"/admin/codebook?imported=1&{counts}#import", status_code=303)
 
 
 @router.get("/admin/codebook/topics")
