@@ -194,6 +194,10 @@ POLICY: dict[tuple[str, str], Rule] = {
         form=lambda w: {"code_key": "wellbeing", "included": "yes", "reason": "Shown."},
     ),
     ("GET", "/insights/agreement"): Rule(AGREEMENT_READERS),
+    ("GET", "/insights"): Rule(INSIGHT_READERS),
+    ("GET", "/insights/download/{name}.{fmt}"): Rule(
+        INSIGHT_READERS, path_params=lambda w: {"name": "frequencies", "fmt": "csv"}
+    ),
     ("GET", "/account"): Rule(SIGNED_IN),
     ("POST", "/account/tokens"): Rule(SIGNED_IN, form=lambda w: {"name": "t", "days": "7"}),
     # A wrong current password (422): a right one would revoke the token the test goes on with.
