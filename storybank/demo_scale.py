@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 
 from storybank.audit import record_event
 from storybank.demo import CODER_EMAIL, DEMO_DOMAIN, REGIONS, has_stories, load_demo
+from storybank.demo_scale_msc import generate_rounds
 from storybank.models import (
     Code,
     CodeKind,
@@ -71,6 +72,7 @@ class ScaleLoad:
     codings: int
     deidentified: int
     seconds: float
+    rounds: int = 0
 
 
 @dataclass
@@ -115,18 +117,23 @@ def generate_stories(
         if progress:
             progress(len(batch["stories"]))
     _after_bulk_insert(connection)
+    rounds = generate_rounds(
+        session=session, site_ids=maker.site_ids, facilitator_id=parts.coder_id, seed=seed
+    )
     record_event(
         session=session,
         actor=None,
         action="demo.scale",
         entity="bank",
         entity_id="-",
-        details={"stories": count, "seed": seed},
+        details={"stories": count, "seed": seed, "rounds": rounds.rounds},
     )
     session.commit()
     _vacuum(session)
     seconds = (datetime.now(UTC) - started).total_seconds()
-    return ScaleLoad(count, written["codings"], written["story_deidentified"], seconds)
+    return ScaleLoad(
+        count, written["codings"], written["story_deidentified"], seconds, rounds.rounds
+    )
 
 
 BULK_TABLES = ("stories", "codings", "story_deidentified", "story_final_codes")

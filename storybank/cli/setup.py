@@ -149,7 +149,8 @@ def _generate_scale(session: Session, count: int, seed: int) -> None:
         )
     console.print(
         f"Generated {result.stories:,} stories, {result.codings:,} codings and "
-        f"{result.deidentified:,} de-identified versions in {result.seconds:.1f} s."
+        f"{result.deidentified:,} de-identified versions and {result.rounds:,} closed MSC "
+        f"rounds in {result.seconds:.1f} s."
     )
 
 

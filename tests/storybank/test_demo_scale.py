@@ -66,3 +66,24 @@ def test_deidentified_versions_hide_every_generated_name(engine):
         text = json.dumps([v.model_dump(mode="json") for v in versions])
     assert "[Person A]" in text
     assert not [name for name in names if f"{name} " in text or f"{name}'" in text]
+
+
+def test_scale_holds_closed_rounds_at_every_level_fed_by_the_level_below(engine):
+    from storybank.models import RoundCandidate, RoundDecision, SelectionRound, Unit
+
+    with Session(engine) as session:
+        result = generate_stories(session=session, count=300, seed=5, until=UNTIL)
+        rounds = session.exec(select(SelectionRound)).scalars().all()  # type: ignore[call-overload]
+        levels = {session.get(Unit, r.unit_id).level for r in rounds if r.state == "closed"}
+        chosen = {d.story_id for d in session.exec(select(RoundDecision)).scalars()}  # type: ignore[call-overload]
+        fed = (
+            session.exec(
+                select(RoundCandidate).where(RoundCandidate.source_round_id.is_not(None))  # type: ignore[union-attr]
+            )
+            .scalars()
+            .all()
+        )  # type: ignore[call-overload]
+    generated = [r for r in rounds if r.name.endswith("(generated)")]
+    assert result.rounds == len(generated) > 10
+    assert levels == {"site", "region", "programme"}
+    assert fed and all(c.story_id in chosen for c in fed)
