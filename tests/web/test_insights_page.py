@@ -93,3 +93,14 @@ def test_bad_insight_requests_are_refused_with_the_reason(client, session, somer
     assert unknown.status_code == 422 and "There is no theme" in unknown.text
     log_in(client, staff)
     assert client.get("/insights").status_code == 403
+
+
+def test_the_form_s_blank_boxes_mean_any_and_dates_narrow(client, session, somerset, staff):
+    evaluator = _bank(session, somerset, staff)
+    log_in(client, evaluator)
+    blank = client.get("/insights?unit_id=&date_from=&date_to=&outcome=&theme=&by=site")
+    assert blank.status_code == 200
+    assert "2 coded stories in this filter" in text_of(blank)
+    future = client.get("/insights?date_from=2099-01-01")
+    assert future.status_code == 200 and "0 coded stories in this filter" in text_of(future)
+    assert client.get("/insights?date_from=31/02/2026").status_code == 422

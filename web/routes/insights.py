@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from api.deps import SessionDep, StoryFiltersDep
+from api.deps import SessionDep
 from api.routes.insights import pending_choice
 from storybank.access import require_role
 from storybank.codebook import list_codes
+from storybank.errors import FieldProblem, InvalidInput
 from storybank.insights import cooccurrence, crosstabs, frequencies, panels, tables, value
 from storybank.insights.links import column_params, stories_query
 from storybank.insights.scope import DESCRIPTIVE, INSIGHT_ROLES, Pending
@@ -22,6 +23,7 @@ from storybank.msc.periods import list_periods
 from storybank.stories.finding import StoryFilters
 from storybank.units import list_units
 from web.deps import PageActor
+from web.forms.story_filters import StoryListQuery
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -56,17 +58,27 @@ def _results(
     }
 
 
+def _filters(query: StoryListQuery) -> StoryFilters:
+    """The story-list filters of the form (blank boxes mean any), or a 422 naming a bad date."""
+    problems = query.date_problems
+    if problems:
+        name, problem = next(iter(problems.items()))
+        raise InvalidInput(problem.message, problems=[FieldProblem(name, problem.message)])
+    return query.filters()
+
+
 @router.get("/insights")
 def insights_page(
     request: Request,
     session: SessionDep,
     actor: PageActor,
-    filters: StoryFiltersDep,
+    query: Annotated[StoryListQuery, Query()],
     pending: Annotated[Pending, Depends(pending_choice)],
     by: By = "site",
     period: Period = "quarter",
 ) -> Response:
     require_role(actor, *INSIGHT_ROLES)
+    filters = _filters(query)
     found = _results(session, actor, filters, pending, by, period)
     kept = {k: v for k, v in request.query_params.items()}
     context = {
@@ -98,12 +110,13 @@ def insights_download(
     fmt: Format,
     session: SessionDep,
     actor: PageActor,
-    filters: StoryFiltersDep,
+    query: Annotated[StoryListQuery, Query()],
     pending: Annotated[Pending, Depends(pending_choice)],
     by: By = "site",
     period: Period = "quarter",
 ) -> Response:
     require_role(actor, *INSIGHT_ROLES)
+    filters = _filters(query)
     table, chart = _table_and_chart(session, actor, filters, pending, name, by, period)
     if fmt == "csv":
         body: str | bytes = tables.to_csv(table)
