@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import BigInteger, ColumnElement, func, literal, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -15,6 +16,9 @@ from storybank.insights.frequencies import final_counts, story_totals
 from storybank.insights.scope import CodeInfo, codebook, scope_conditions
 from storybank.models import Story, StoryFinalCode
 from storybank.stories.finding import StoryFilters
+
+# Code ids up to this fit in a signed 64-bit bit set.
+MAX_BIT = 62
 
 
 @dataclass
@@ -54,10 +58,51 @@ class CoOccurrence:
 
 
 def co_occurrence(*, session: Session, actor: Actor, filters: StoryFilters) -> CoOccurrence:
-    """Stories carrying each pair of final codes, in one grouped self-join."""
+    """Stories carrying each pair of final codes (and each code alone)."""
     scope = scope_conditions(session=session, actor=actor, filters=filters)
+    codes = codebook(session=session)
+    if max((c.id for c in codes), default=0) <= MAX_BIT:
+        return _from_code_sets(session, scope, codes)
     _, coded = story_totals(session, scope)
-    found = CoOccurrence(coded, codebook(session=session), final_counts(session, scope))
+    found = CoOccurrence(coded, codes, final_counts(session, scope))
+    found.both = _pairs_by_self_join(session, scope)
+    return found
+
+
+def _from_code_sets(
+    session: Session, scope: list[ColumnElement[bool]], codes: list[CodeInfo]
+) -> CoOccurrence:
+    """One pass: each story's final codes as a bit set (the sum of 2^code id, codes being
+    unique per story), the stories counted per distinct set in SQL, then every pair's count
+    as one matrix product over the sets."""
+    bit = literal(1, BigInteger).op("<<")(StoryFinalCode.code_id)
+    per_story = (
+        select(func.sum(bit).label("codes"))
+        .select_from(StoryFinalCode)
+        .join(Story, col(Story.id) == StoryFinalCode.story_id)
+        .where(*scope)
+        .group_by(StoryFinalCode.story_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(per_story.c.codes, func.count()).group_by(per_story.c.codes)
+    ).all()
+    sets = np.array([int(r[0]) for r in rows], dtype=np.uint64)
+    weights = np.array([int(r[1]) for r in rows], dtype=np.int64)
+    ids = np.arange(MAX_BIT + 1, dtype=np.uint64)
+    present = ((sets[:, None] >> ids[None, :]) & np.uint64(1)).astype(np.int64)
+    together = (present * weights[:, None]).T @ present
+    found = CoOccurrence(int(weights.sum()), codes)
+    found.singles = {int(i): int(together[i, i]) for i in range(MAX_BIT + 1) if together[i, i]}
+    upper = np.argwhere(np.triu(together, k=1) > 0)
+    found.both = {(int(a), int(b)): int(together[a, b]) for a, b in upper}
+    return found
+
+
+def _pairs_by_self_join(
+    session: Session, scope: list[ColumnElement[bool]]
+) -> dict[tuple[int, int], int]:
+    """Pair counts by joining the final codes to themselves (codebooks past 62 codes)."""
     other = aliased(StoryFinalCode)
     query = (
         select(StoryFinalCode.code_id, other.code_id, func.count())
@@ -70,5 +115,4 @@ def co_occurrence(*, session: Session, actor: Actor, filters: StoryFilters) -> C
         .where(*scope)
         .group_by(StoryFinalCode.code_id, other.code_id)
     )
-    found.both = {(a, b): int(n) for a, b, n in session.execute(query)}
-    return found
+    return {(a, b): int(n) for a, b, n in session.execute(query)}

@@ -144,3 +144,17 @@ def test_a_filtered_count_matches_pandas_filtering_the_whole_register(bank, tmp_
         key: int(wanted["codes"].map(lambda c, k=key: k in c).sum()) for key in _keys(found)
     }
     assert {c.code.key: c.count for c in found.codes} == expected
+
+
+def test_co_occurrence_by_self_join_gives_the_same_pairs_for_large_codebooks(bank, monkeypatch):
+    from storybank.insights import cooccurrence as module
+
+    actor = _actor(bank, PEOPLE[0])
+    by_sets = co_occurrence(session=bank, actor=actor, filters=StoryFilters())
+    monkeypatch.setattr(module, "MAX_BIT", 3)
+    joined = co_occurrence(session=bank, actor=actor, filters=StoryFilters())
+    assert (joined.both, joined.singles, joined.coded) == (
+        by_sets.both,
+        by_sets.singles,
+        by_sets.coded,
+    )
