@@ -19,7 +19,7 @@ from storybank.insights import cooccurrence, crosstabs, frequencies, panels, tab
 from storybank.insights.links import column_params, stories_query
 from storybank.insights.scope import DESCRIPTIVE, INSIGHT_ROLES, Pending
 from storybank.models import LABELS, ConsentLevel, ContactRoute, Perspective
-from storybank.msc.periods import list_periods
+from storybank.msc.domains import list_domains
 from storybank.stories.finding import StoryFilters
 from storybank.units import list_units
 from web.deps import PageActor
@@ -93,7 +93,7 @@ def insights_page(
         "download": lambda name, fmt: f"/insights/download/{name}.{fmt}?{urlencode(kept)}",
         "units": list_units(session=session),
         "codes": list_codes(session=session),
-        "periods": list_periods(session=session),
+        "domains": list_domains(session=session),
         "choices": {
             "perspective": [(p.value, LABELS[p.value]) for p in Perspective],
             "contact_route": [(c.value, LABELS[c.value]) for c in ContactRoute],
