@@ -29,10 +29,8 @@ PAGE = 25
 UNTIL = date(2026, 11, 1)
 LIVE = "s.erased_at IS NULL"
 SHAREABLE = "('programme_anonymised', 'publishable_anonymised')"
-CONFIRMED = (
-    "EXISTS (SELECT 1 FROM story_deidentified d WHERE d.story_id = s.id "
-    "AND d.confirmed_at IS NOT NULL)"
-)
+# A confirmed de-identified version: the flag the story_deidentified triggers keep.
+CONFIRMED = "s.deidentified_confirmed = 1"
 ORDERS = {
     "-updated_at": ("s.updated_at DESC, s.id DESC", "updated_at", "<"),
     "title": ("s.title ASC, s.id ASC", "title", ">"),
@@ -115,6 +113,8 @@ def cases(bank: Bank, client: TestClient) -> list[Case]:
         f"s.site_id IN ({_ids(bank.all_sites)}) AND s.status = 'submitted' "
         f"AND s.consent_level IN {SHAREABLE} AND {CONFIRMED}"
     )
+    if bank.engine.dialect.name == "postgresql":
+        evaluator = evaluator.replace(CONFIRMED, "s.deidentified_confirmed")
     keyset = f"(s.updated_at, s.id) < ('{last[0]}', {last[1]})" if last else "1 = 1"
     if bank.engine.dialect.name == "postgresql" and last:
         keyset = f"(s.updated_at, s.id) < ('{last[0]}'::timestamptz, {last[1]})"
