@@ -30,8 +30,11 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> list[int
     if not rows:
         return []
     if not uses_copy(session):
-        returned = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return [int(i) for i in session.execute(returned, list(rows)).scalars()]
+        # SQLite gives each row of a many-VALUES INSERT the next rowid in turn, so the new
+        # ids in ascending order are the rows' order. (Asking SQLAlchemy to sort them,
+        # `sort_by_parameter_order`, would send one INSERT per row.)
+        returned = insert(table).returning(table.c.id)
+        return sorted(int(i) for i in session.execute(returned, list(rows)).scalars())
     ids = reserve_ids(session, table, len(rows))
     copy_rows(session, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids
