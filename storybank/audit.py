@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storybank.bulk import add_rows, insert_rows
 from storybank.models import AuditChange, AuditEvent, User, utcnow
 from storybank.register.cells import EXPORT_FAILED, spreadsheet_safe
 
@@ -91,8 +92,7 @@ def record_events(*, session: Session, actor: User | None, events: Sequence[NewE
     changed = {(e.entity, str(e.entity_id)): e for e in events if e.before or e.after}
     if len(changed) < sum(1 for e in events if e.before or e.after):
         raise ValueError("events with before/after values must name different entities")
-    returned = EVENTS.c.id, EVENTS.c.entity, EVENTS.c.entity_id
-    added = session.execute(insert(EVENTS).returning(*returned), rows)
+    event_ids = insert_rows(session, EVENTS, rows)
     changes = [
         {
             "event_id": event_id,
@@ -100,11 +100,10 @@ def record_events(*, session: Session, actor: User | None, events: Sequence[NewE
             "before": e.before or {},
             "after": e.after or {},
         }
-        for event_id, entity, entity_id in added
-        if (e := changed.get((entity, entity_id))) is not None
+        for event_id, row in zip(event_ids, rows, strict=True)
+        if (e := changed.get((row["entity"], row["entity_id"]))) is not None
     ]
-    if changes:
-        session.execute(insert(CHANGES), changes)
+    add_rows(session, CHANGES, changes)
 
 
 @dataclass

@@ -273,7 +273,10 @@ class StoryMaker:
         story.update(self.dates(status, story["consent_level"] is not None))
         if story["consent_recorded_by_id"] is None:
             story["consent_recorded_at"] = None
-        return story, self.deidentified(story, hidden)
+        deidentified = self.deidentified(story, hidden)
+        # As the trigger on story_deidentified would set it, so the load need not.
+        story["deidentified_confirmed"] = deidentified is not None
+        return story, deidentified
 
     def slots(self) -> dict[str, str]:
         """The names, place and other details one story is written around."""

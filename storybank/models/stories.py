@@ -11,7 +11,18 @@ from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 from pydantic import Field as Check
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storybank.models.base import Id, Int64, UTCDateTime, utcnow
@@ -196,16 +207,47 @@ LIST_INDEXES = {
     "ix_stories_live_title": ("title", "id", "erased_at"),
     "ix_stories_live_site_updated": ("site_id", "updated_at", "id", "erased_at"),
     "ix_stories_live_status_updated": ("status", "updated_at", "id", "erased_at"),
-    # What an evaluator's list filters on: submitted, shareable consent, their sites.
-    "ix_stories_live_shared": ("status", "consent_level", "site_id", "erased_at"),
+    # What an evaluator's list filters on: submitted, shareable consent, their sites, a
+    # confirmed de-identified version (so SQLite counts that list from this index alone).
+    "ix_stories_live_shared": (
+        "status",
+        "consent_level",
+        "site_id",
+        "erased_at",
+        "deidentified_confirmed",
+    ),
 }
+# Stories with a confirmed de-identified version (the flag that triggers on
+# story_deidentified keep in step, migration 0011), newest first, with every column an
+# evaluator's list checks: that list and its count are read from this index alone.
+EVALUABLE_INDEX = "ix_stories_live_confirmed_updated"
+EVALUABLE_COLUMNS = (
+    "updated_at",
+    "id",
+    "site_id",
+    "status",
+    "consent_level",
+    "erased_at",
+    "deidentified_confirmed",
+)
+EVALUABLE_SQLITE = text("erased_at IS NULL AND deidentified_confirmed = 1")
+EVALUABLE_POSTGRESQL = text("erased_at IS NULL AND deidentified_confirmed")
 
 
 def list_indexes() -> tuple[Index, ...]:
     """The story list's partial indexes, as the table declares them."""
-    return tuple(
-        Index(name, *columns, sqlite_where=LIVE_STORIES, postgresql_where=LIVE_STORIES)
-        for name, columns in LIST_INDEXES.items()
+    evaluable = Index(
+        EVALUABLE_INDEX,
+        *EVALUABLE_COLUMNS,
+        sqlite_where=EVALUABLE_SQLITE,
+        postgresql_where=EVALUABLE_POSTGRESQL,
+    )
+    return (
+        *(
+            Index(name, *columns, sqlite_where=LIVE_STORIES, postgresql_where=LIVE_STORIES)
+            for name, columns in LIST_INDEXES.items()
+        ),
+        evaluable,
     )
 
 
@@ -255,6 +297,11 @@ class Story(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
+    # Whether story_deidentified holds a confirmed version of this story: kept in step by
+    # triggers on that table (migration 0011), never written by the services.
+    deidentified_confirmed: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}
+    )
 
 
 class StoryFields(BaseModel):

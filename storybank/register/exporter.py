@@ -140,13 +140,16 @@ def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, 
     codes: dict[int, Code] = {}
     finals = final_code_ids(session=session, story_ids=story_ids, codes=codes)
     ordered = sorted(codes.values(), key=lambda c: (c.kind, c.sort_order, c.id or 0))
-    cells: dict[int, tuple[str, str]] = {}
-    for story_id, final in finals.items():
-        kept = [code for code in ordered if code.id in final]
-        outcomes = "; ".join(str(c.number) for c in kept if c.kind == CodeKind.outcome)
-        themes = "; ".join(c.key for c in kept if c.kind != CodeKind.outcome)
-        cells[story_id] = (outcomes, themes)
-    return cells
+    # Plain (id, cell text) pairs: read once, not as ORM attributes for every story.
+    outcomes = [(c.id, str(c.number)) for c in ordered if c.kind == CodeKind.outcome]
+    themes = [(c.id, c.key) for c in ordered if c.kind != CodeKind.outcome]
+    return {
+        story_id: (
+            "; ".join(text for code_id, text in outcomes if code_id in final),
+            "; ".join(text for code_id, text in themes if code_id in final),
+        )
+        for story_id, final in finals.items()
+    }
 
 
 def _story_value(kind: Kind, value: Any) -> Any:
@@ -209,7 +212,7 @@ def export_to_folder(
 
 
 def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
-    """The CSV text line by line, starting with a byte-order mark so Excel reads UTF-8.
+    """The CSV text in whole lines, starting with a byte-order mark so Excel reads UTF-8.
 
     If reading the rows fails part-way, the last line says the file is incomplete
     before the error goes on (so a download is never cut short silently).
@@ -218,13 +221,17 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow([c.header for c in EXPORTED])
     yield "\ufeff" + _drain(buffer)
+    names = [c.name for c in EXPORTED]
     try:
+        # Lines are handed on a chunk at a time, not one string per row.
         for row in rows:
-            writer.writerow([_csv_cell(row.get(c.name)) for c in EXPORTED])
-            yield _drain(buffer)
+            writer.writerow([_csv_cell(row.get(name)) for name in names])
+            if buffer.tell() >= CHUNK_BYTES:
+                yield _drain(buffer)
     except Exception:
-        yield f"{EXPORT_FAILED}\r\n"
+        yield _drain(buffer) + f"{EXPORT_FAILED}\r\n"
         raise
+    yield _drain(buffer)
 
 
 def _drain(buffer: io.StringIO) -> str:

@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import insert
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col
 
 from storybank.access import Actor, require_role
 from storybank.audit import NewEvent, record_event, record_events
+from storybank.bulk import add_rows, insert_rows
 from storybank.config import Settings, get_settings
 from storybank.errors import Conflict, FieldProblem, InvalidInput, TooLarge
 from storybank.models import (
@@ -320,9 +320,7 @@ def _write_batch(
 ) -> list[int]:
     """Insert a batch of stories, their codings and their audit events, a statement each."""
     rows = [_new_story(actor, plan, now) for plan in batch]
-    added = insert(STORIES).returning(STORIES.c.id, STORIES.c.reference)
-    by_reference = {reference: story_id for story_id, reference in session.execute(added, rows)}
-    story_ids = [by_reference[row["reference"]] for row in rows]
+    story_ids = insert_rows(session, STORIES, rows)
     codings = [
         {
             "story_id": story_id,
@@ -334,10 +332,9 @@ def _write_batch(
         for story_id, plan in zip(story_ids, batch, strict=True)
         for code in plan.code_ids
     ]
-    if codings:
-        session.execute(insert(CODINGS), codings)
-        # New stories have no review assignments: their final codes are their codings.
-        insert_final_codes(session, ((c["story_id"], c["code_id"]) for c in codings))
+    add_rows(session, CODINGS, codings)
+    # New stories have no review assignments: their final codes are their codings.
+    insert_final_codes(session, ((c["story_id"], c["code_id"]) for c in codings))
     events = [
         _import_event(story_id, row["reference"], plan)
         for story_id, row, plan in zip(story_ids, rows, batch, strict=True)

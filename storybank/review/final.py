@@ -81,16 +81,26 @@ def story_codings(
         select(ReviewAssignment).where(col(ReviewAssignment.story_id).in_(ids))
     ).all():
         result[assignment.story_id].assignments.append(assignment)
-    for story_id, coder_id, code in session.exec(
-        select(Coding.story_id, Coding.coder_id, Code)
-        .join(Code, col(Code.id) == Coding.code_id)
-        .where(col(Coding.story_id).in_(ids))
+    for story_id, coder_id, code_id in session.exec(
+        select(Coding.story_id, Coding.coder_id, Coding.code_id).where(
+            col(Coding.story_id).in_(ids)
+        )
     ).all():
-        result[story_id].codes_by_coder[coder_id].add(code.id or 0)
-        if codes is not None:
-            codes[code.id or 0] = code
+        result[story_id].codes_by_coder[coder_id].add(code_id)
+    if codes is not None:
+        _add_codes(session, result.values(), codes)
     _add_adjudications(session, [c for c in result.values() if c.double and c.all_finished])
     return result
+
+
+def _add_codes(session: Session, codings: Iterable[StoryCoding], codes: dict[int, Code]) -> None:
+    """The Code rows of every code applied, read once each (a codebook is small; a page
+    of stories has thousands of codings)."""
+    wanted = set().union(*(c for coding in codings for c in coding.codes_by_coder.values()))
+    wanted -= set(codes)
+    if wanted:
+        for code in session.exec(select(Code).where(col(Code.id).in_(sorted(wanted)))).all():
+            codes[code.id or 0] = code
 
 
 def _add_adjudications(session: Session, codings: list[StoryCoding]) -> None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, select
 from sqlmodel import Session, col
 
+from storybank.bulk import add_rows
 from storybank.models import Adjudication, Coding, ReviewAssignment, Story, StoryFinalCode
 from storybank.review.final import final_code_ids
 
@@ -45,8 +46,7 @@ def refresh_final_codes(*, session: Session, story_ids: Iterable[int]) -> None:
 def insert_final_codes(session: Session, pairs: Iterable[tuple[int, int]]) -> int:
     """Insert (story id, code id) final-code rows, once each; returns how many."""
     rows = [{"story_id": s, "code_id": c} for s, c in sorted(set(pairs))]
-    if rows:
-        session.execute(insert(TABLE), rows)
+    add_rows(session, TABLE, rows)
     return len(rows)
 
 

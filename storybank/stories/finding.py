@@ -36,7 +36,7 @@ from storybank.stories.cursors import (
     seek_condition,
 )
 from storybank.stories.filtering import check_filters, filter_conditions
-from storybank.stories.search import SearchQuery, hits, matches
+from storybank.stories.search import SearchQuery, counting_matches, hits, matches
 
 # The text fields a search looks in: the title and every long text.
 SEARCHABLE = tuple(field.name for field in STORY_FIELDS if field.is_text)
@@ -114,7 +114,8 @@ def list_stories(
     a page starts at `offset` or, for deep pages, just after the `after` cursor."""
     listing = story_listing(session=session, actor=actor, filters=filters)
     count = listing.joined(select(func.count()).select_from(Story))
-    total = session.exec(count).one()
+    with counting_matches(session=session, searched=listing.searched):
+        total = session.exec(count).one()
     query = listing.ordered(listing.joined(select(Story))).limit(limit + 1)
     if after is not None:
         if offset:
@@ -137,6 +138,7 @@ class Listing:
     scored: Subquery | None = None
     scored_readable: ColumnElement[bool] | None = None
     by_relevance: bool = False
+    searched: bool = False
 
     def joined(self, query: Any) -> Any:
         """The query narrowed by the conditions (for a count, or a page with `ordered`)."""
@@ -159,6 +161,7 @@ def story_listing(*, session: Session, actor: Actor, filters: StoryFilters) -> L
     sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
     listing = Listing(sort, _list_conditions(actor, filters))
     if search:
+        listing.searched = True
         listing.conditions.append(_readable_match(session, actor, search))
         if filters.sort == RELEVANCE:
             listing.by_relevance = True

@@ -12,7 +12,8 @@ order of relevance scores every match.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -159,6 +160,22 @@ def _postgresql_hits(query: SearchQuery, original: bool, redacted: bool) -> list
             )
             parts.append((sql, params))
     return parts
+
+
+@contextmanager
+def counting_matches(*, session: Session, searched: bool) -> Iterator[None]:
+    """Around the count of a search's matches on PostgreSQL: no sequential scan. The
+    planner does not charge for reading each story's search document back from TOAST
+    (migration 0012), so for a common word it would read every document instead of
+    counting the matches the GIN index lists, ten times slower."""
+    if not searched or session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(sql_text("SET LOCAL enable_seqscan = off"))
+    try:
+        yield
+    finally:
+        session.execute(sql_text("SET LOCAL enable_seqscan TO DEFAULT"))
 
 
 def matches(*, session: Session, query: SearchQuery, original: bool) -> ColumnElement[bool]:

@@ -8,8 +8,8 @@ never reviewed here -> every coding; one reviewer, finished -> that reviewer's c
 two blind coders, both finished, every disagreement adjudicated -> the codes both applied
 plus the disputed codes an adjudicator included; otherwise nothing yet.
 
-Revision ID: 0011_final_codes
-Revises: 0010_search_documents
+Revision ID: 0013_final_codes
+Revises: 0012_narrow_story_rows
 Create Date: 2026-12-02 14:40:00
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_final_codes"
-down_revision: str | None = "0010_search_documents"
+revision: str = "0013_final_codes"
+down_revision: str | None = "0012_narrow_story_rows"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
