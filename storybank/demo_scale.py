@@ -41,6 +41,7 @@ from storybank.models import (
     User,
     metadata,
 )
+from storybank.review.final_table import code_set_of
 
 BATCH = 2000
 WRITERS_PER_SITE = 12
@@ -238,6 +239,7 @@ class StoryMaker:
             story, deidentified = self.story(story_id)
             rows["stories"].append(story)
             codings = self.codings(story)
+            story["code_set"] = code_set_of(c["code_id"] for c in codings)
             rows["codings"].extend(codings)
             # Never reviewed here (no assignments): the final codes are the codings.
             rows["story_final_codes"].extend(

@@ -28,7 +28,7 @@ from storybank.config import Settings
 from storybank.db import make_engine
 from storybank.models import Story
 from storybank.review.final import final_code_ids
-from storybank.review.final_table import stored_final_codes
+from storybank.review.final_table import code_set_of, stored_code_sets, stored_final_codes
 from tests.builders import SECRET_KEY, make_site, make_user, token_headers
 
 POSTGRES_URL = os.environ.get("STORYBANK_TEST_POSTGRES_URL")
@@ -222,7 +222,9 @@ def _check_final_codes_in_step(engine: Engine) -> None:
         computed = {
             s: set(c) for s, c in final_code_ids(session=session, story_ids=ids).items() if c
         }
+        code_sets = stored_code_sets(session=session)
     assert stored == computed, "story_final_codes is out of step with storybank/review/final.py"
+    assert code_sets == {s: code_set_of(c) for s, c in computed.items()}, "stories.code_set"
 
 
 @pytest.fixture

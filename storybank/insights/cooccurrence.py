@@ -15,10 +15,8 @@ from storybank.access import Actor
 from storybank.insights.frequencies import final_counts, story_totals
 from storybank.insights.scope import CodeInfo, codebook, scope_conditions
 from storybank.models import Story, StoryFinalCode
+from storybank.review.final_table import MAX_BIT
 from storybank.stories.finding import StoryFilters
-
-# Code ids up to this fit in a signed 64-bit bit set.
-MAX_BIT = 62
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 from pydantic import Field as Check
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -216,6 +217,20 @@ LIST_INDEXES = {
         "erased_at",
         "deidentified_confirmed",
     ),
+    # Everything an insight filters and counts by, so that a count over 100,000 stories
+    # reads this index alone (SQLite) instead of every story row.
+    "ix_stories_live_insights": (
+        "status",
+        "site_id",
+        "change_date",
+        "code_set",
+        "consent_level",
+        "deidentified_confirmed",
+        "story_type",
+        "perspective",
+        "contact_route",
+        "erased_at",
+    ),
 }
 # Stories with a confirmed de-identified version (the flag that triggers on
 # story_deidentified keep in step, migration 0011), newest first, with every column an
@@ -301,6 +316,12 @@ class Story(SQLModel, table=True):
     # triggers on that table (migration 0011), never written by the services.
     deidentified_confirmed: bool = Field(
         default=False, sa_column_kwargs={"server_default": false()}
+    )
+    # The story's final codes as a bit set (bit n for code id n, ids up to 62), kept in step
+    # with story_final_codes by storybank/review/final_table.py (migration 0014): the
+    # evaluator's counts read it from one index instead of joining every coding.
+    code_set: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0"))
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, select, update
 from sqlmodel import Session, col
 
 from storybank.bulk import add_rows
@@ -24,6 +24,9 @@ from storybank.review.final import final_code_ids
 STALE = "storybank_final_codes_stale"
 TRACKED = (Coding, ReviewAssignment, Adjudication)
 TABLE = StoryFinalCode.__table__  # type: ignore[attr-defined]
+STORIES = Story.__table__  # type: ignore[attr-defined]
+# Code ids up to this fit in stories.code_set, a signed 64-bit bit set.
+MAX_BIT = 62
 # Stories rewritten per statement: well under SQLite's bound-parameter limit.
 BATCH = 900
 
@@ -33,6 +36,11 @@ def mark_stale(session: Session, story_ids: Iterable[int | None]) -> None:
     session.info.setdefault(STALE, set()).update(i for i in story_ids if i is not None)
 
 
+def code_set_of(code_ids: Iterable[int]) -> int:
+    """Code ids as the bit set stories.code_set holds (ids past MAX_BIT are left out)."""
+    return sum(1 << code_id for code_id in set(code_ids) if 0 <= code_id <= MAX_BIT)
+
+
 def refresh_final_codes(*, session: Session, story_ids: Iterable[int]) -> None:
     """Rewrite the stored final codes of these stories from their codings now."""
     ids = sorted(set(story_ids))
@@ -40,14 +48,33 @@ def refresh_final_codes(*, session: Session, story_ids: Iterable[int]) -> None:
         batch = ids[start : start + BATCH]
         finals = final_code_ids(session=session, story_ids=batch)
         session.execute(delete(TABLE).where(TABLE.c.story_id.in_(batch)))
-        insert_final_codes(session, ((s, c) for s, codes in finals.items() for c in codes))
+        pairs = [(s, c) for s, codes in finals.items() for c in codes]
+        add_rows(session, TABLE, [{"story_id": s, "code_id": c} for s, c in sorted(set(pairs))])
+        _write_code_sets(session, {i: code_set_of(finals.get(i, ())) for i in batch})
 
 
 def insert_final_codes(session: Session, pairs: Iterable[tuple[int, int]]) -> int:
-    """Insert (story id, code id) final-code rows, once each; returns how many."""
-    rows = [{"story_id": s, "code_id": c} for s, c in sorted(set(pairs))]
-    add_rows(session, TABLE, rows)
-    return len(rows)
+    """Insert the final-code rows of new stories (once each) and set their code sets;
+    returns how many rows."""
+    found = sorted(set(pairs))
+    add_rows(session, TABLE, [{"story_id": s, "code_id": c} for s, c in found])
+    by_story: dict[int, list[int]] = {}
+    for story_id, code_id in found:
+        by_story.setdefault(story_id, []).append(code_id)
+    _write_code_sets(session, {s: code_set_of(codes) for s, codes in by_story.items()})
+    return len(found)
+
+
+def _write_code_sets(session: Session, code_sets: dict[int, int]) -> None:
+    """Set stories.code_set, one executemany statement for all the stories given."""
+    if not code_sets:
+        return
+    change = (
+        update(STORIES)
+        .where(STORIES.c.id == bindparam("story"))
+        .values(code_set=bindparam("codes"))
+    )
+    session.execute(change, [{"story": s, "codes": c} for s, c in sorted(code_sets.items())])
 
 
 def rebuild_final_codes(*, session: Session) -> int:
@@ -89,3 +116,9 @@ def stored_final_codes(*, session: Session) -> dict[int, set[int]]:
     for story_id, code_id in session.execute(select(TABLE.c.story_id, TABLE.c.code_id)):
         found.setdefault(story_id, set()).add(code_id)
     return found
+
+
+def stored_code_sets(*, session: Session) -> dict[int, int]:
+    """Every story's stored code set that is not empty (tests and repair checks)."""
+    rows = session.execute(select(STORIES.c.id, STORIES.c.code_set).where(STORIES.c.code_set != 0))
+    return {story_id: int(codes) for story_id, codes in rows}
