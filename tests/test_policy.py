@@ -202,6 +202,8 @@ POLICY: dict[tuple[str, str], Rule] = {
         INSIGHT_READERS, path_params=lambda w: {"name": "frequencies", "fmt": "csv"}
     ),
     ("GET", "/insights/monitoring"): Rule(MONITORING_READERS),
+    ("GET", "/insights/briefing"): Rule(INSIGHT_READERS),
+    ("GET", "/insights/briefing.pdf"): Rule(INSIGHT_READERS),
     ("GET", "/insights/monitoring/download/{name}.{fmt}"): Rule(
         MONITORING_READERS, path_params=lambda w: {"name": "backlog", "fmt": "csv"}
     ),
@@ -321,6 +323,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/insights/panels"): Rule(INSIGHT_READERS),
     ("GET", "/api/v1/insights/value"): Rule(INSIGHT_READERS),
     ("GET", "/api/v1/insights/monitoring"): Rule(MONITORING_READERS),
+    ("GET", "/api/v1/insights/briefing"): Rule(INSIGHT_READERS),
     ("GET", "/api/v1/insights/agreement/model"): Rule(AGREEMENT_READERS),
     ("GET", "/api/v1/review/adjudications"): Rule(REVIEWERS),
     ("GET", "/api/v1/review/stories/{story_id}"): Rule(REVIEWERS, path_params=_story),
