@@ -28,7 +28,7 @@ from storybank.stories.finding import StoryFilters, deidentified_texts, shown_te
 
 LEADING_THEMES = 5
 EXAMPLES_PER_CODE = 2
-CHART_HEIGHT = 1.5  # inches: one bar under its title
+CHART_HEIGHT = 1.2  # inches: one bar and its axis
 
 
 @dataclass
@@ -159,12 +159,13 @@ def _examples(session: Session, story_ids: list[int]) -> dict[int, Example]:
 
 
 def code_chart(figure: CodeFigure) -> Chart:
-    """A small bar of one code's share, "19/33 (58%)" printed beside it."""
-    bar = Bar(figure.code.name, figure.share, figure.count, figure.denominator)
+    """A small bar of one code's share, "19/33 (58%)" printed beside it; the heading above
+    it names the code, so the drawing repeats neither (its SVG title still does)."""
+    bar = Bar("Coded stories", figure.share, figure.count, figure.denominator)
     chart = bar_chart(
-        title=figure.code.name,
+        title="",
         description=f"{figure.code.name}: {figure.sentence}.",
         bars=[bar],
         value_label="share of coded stories",
     )
-    return replace(chart, height=CHART_HEIGHT)
+    return replace(chart, title=figure.code.name, height=CHART_HEIGHT)
