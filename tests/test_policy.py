@@ -46,6 +46,9 @@ REVIEWERS = {"reviewer"}
 AGREEMENT_READERS = {"reviewer", "evaluator", "admin"}
 # Insights: evaluators, admins, reviewers and facilitators, each over what they may read.
 INSIGHT_READERS = {"evaluator", "admin", "reviewer", "facilitator"}
+# Monitoring: programme leads (admins), facilitators and evaluators; the reviewer too here,
+# through the spare facilitator grant the world gives them.
+MONITORING_READERS = {"evaluator", "admin", "facilitator", "reviewer"}
 
 
 @dataclass
@@ -198,6 +201,12 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/insights/download/{name}.{fmt}"): Rule(
         INSIGHT_READERS, path_params=lambda w: {"name": "frequencies", "fmt": "csv"}
     ),
+    ("GET", "/insights/monitoring"): Rule(MONITORING_READERS),
+    ("GET", "/insights/briefing"): Rule(INSIGHT_READERS),
+    ("GET", "/insights/briefing.pdf"): Rule(INSIGHT_READERS),
+    ("GET", "/insights/monitoring/download/{name}.{fmt}"): Rule(
+        MONITORING_READERS, path_params=lambda w: {"name": "backlog", "fmt": "csv"}
+    ),
     ("GET", "/account"): Rule(SIGNED_IN),
     ("POST", "/account/tokens"): Rule(SIGNED_IN, form=lambda w: {"name": "t", "days": "7"}),
     # A wrong current password (422): a right one would revoke the token the test goes on with.
@@ -313,6 +322,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/insights/cooccurrence"): Rule(INSIGHT_READERS),
     ("GET", "/api/v1/insights/panels"): Rule(INSIGHT_READERS),
     ("GET", "/api/v1/insights/value"): Rule(INSIGHT_READERS),
+    ("GET", "/api/v1/insights/monitoring"): Rule(MONITORING_READERS),
+    ("GET", "/api/v1/insights/briefing"): Rule(INSIGHT_READERS),
     ("GET", "/api/v1/insights/agreement/model"): Rule(AGREEMENT_READERS),
     ("GET", "/api/v1/review/adjudications"): Rule(REVIEWERS),
     ("GET", "/api/v1/review/stories/{story_id}"): Rule(REVIEWERS, path_params=_story),

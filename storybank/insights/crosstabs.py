@@ -125,9 +125,10 @@ def _unit_grouping(session: Session, dimension: str) -> tuple[ColumnElement[Any]
     return region, {**names, "": "No region"}
 
 
-def period_bucket(session: Session, period: str) -> ColumnElement[str]:
-    """A story's change date as its month ("2026-03"), quarter ("2026-Q1") or year."""
-    date = col(Story.change_date)
+def period_bucket(session: Session, period: str, date: Any = None) -> ColumnElement[str]:
+    """A story's change date (or another of its dates) as its month ("2026-03"), quarter
+    ("2026-Q1") or year."""
+    date = col(Story.change_date) if date is None else date
     if session.get_bind().dialect.name == "postgresql":
         pattern = {"month": "YYYY-MM", "quarter": 'YYYY-"Q"Q', "year": "YYYY"}[period]
         return func.to_char(date, pattern)
