@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import BigInteger, ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storybank.access import Actor
+from storybank.insights.code_sets import code_sets_fit
 from storybank.insights.frequencies import final_counts, story_totals
 from storybank.insights.scope import CodeInfo, codebook, scope_conditions
 from storybank.models import Story, StoryFinalCode
@@ -59,7 +60,7 @@ def co_occurrence(*, session: Session, actor: Actor, filters: StoryFilters) -> C
     """Stories carrying each pair of final codes (and each code alone)."""
     scope = scope_conditions(session=session, actor=actor, filters=filters)
     codes = codebook(session=session)
-    if max((c.id for c in codes), default=0) <= MAX_BIT:
+    if code_sets_fit(session):
         return _from_code_sets(session, scope, codes)
     _, coded = story_totals(session, scope)
     found = CoOccurrence(coded, codes, final_counts(session, scope))
@@ -70,21 +71,10 @@ def co_occurrence(*, session: Session, actor: Actor, filters: StoryFilters) -> C
 def _from_code_sets(
     session: Session, scope: list[ColumnElement[bool]], codes: list[CodeInfo]
 ) -> CoOccurrence:
-    """One pass: each story's final codes as a bit set (the sum of 2^code id, codes being
-    unique per story), the stories counted per distinct set in SQL, then every pair's count
-    as one matrix product over the sets."""
-    bit = literal(1, BigInteger).op("<<")(StoryFinalCode.code_id)
-    per_story = (
-        select(func.sum(bit).label("codes"))
-        .select_from(StoryFinalCode)
-        .join(Story, col(Story.id) == StoryFinalCode.story_id)
-        .where(*scope)
-        .group_by(StoryFinalCode.story_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(per_story.c.codes, func.count()).group_by(per_story.c.codes)
-    ).all()
+    """One pass over the stories' code sets (stories.code_set), counted per distinct set
+    in SQL, then every pair's count as one matrix product over the sets."""
+    sets = col(Story.code_set)
+    rows = session.execute(select(sets, func.count()).where(*scope, sets != 0).group_by(sets)).all()
     sets = np.array([int(r[0]) for r in rows], dtype=np.uint64)
     weights = np.array([int(r[1]) for r in rows], dtype=np.int64)
     ids = np.arange(MAX_BIT + 1, dtype=np.uint64)

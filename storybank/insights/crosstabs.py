@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from storybank.access import Actor
 from storybank.errors import FieldProblem, InvalidInput
+from storybank.insights.code_sets import code_counts, code_sets_fit
 from storybank.insights.scope import CodeInfo, codebook, has_final_codes, scope_conditions
 from storybank.models import LABELS, Story, StoryFinalCode, Unit
 from storybank.stories.finding import StoryFilters
@@ -61,6 +62,33 @@ def cross_tab(
     scope = scope_conditions(session=session, actor=actor, filters=filters)
     group, names = _grouping(session, dimension, period)
     table = CrossTab(dimension, period, codes=codebook(session=session))
+    if code_sets_fit(session):
+        denominators = _from_code_sets(session, scope, group, table)
+    else:
+        denominators = _by_join(session, scope, group, table)
+    table.columns = [Column(key, names.get(key, key), denominators[key]) for key in denominators]
+    table.columns.sort(key=lambda c: (c.key == "", c.label if dimension != "period" else c.key))
+    return table
+
+
+def _from_code_sets(
+    session: Session, scope: list[ColumnElement[bool]], group: ColumnElement[Any], table: CrossTab
+) -> dict[str, int]:
+    """Each column's coded stories and per-code counts in one grouped pass; the denominators."""
+    coded = [*scope, col(Story.code_set) != 0]
+    found = code_counts(session, coded, [c.id for c in table.codes], group)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for key, column in found.items():
+        for code_id, n in column.per_code.items():
+            counts[code_id][_key(key)] = n
+    table.counts = dict(counts)
+    return {_key(key): column.coded for key, column in found.items()}
+
+
+def _by_join(
+    session: Session, scope: list[ColumnElement[bool]], group: ColumnElement[Any], table: CrossTab
+) -> dict[str, int]:
+    """The same by joining the final codes (codebooks past the code-set limit)."""
     per_column = select(group, func.count()).select_from(Story).where(*scope, has_final_codes())
     denominators = {_key(k): int(n) for k, n in session.execute(per_column.group_by(group))}
     cells = (
@@ -74,9 +102,7 @@ def cross_tab(
     for key, code_id, n in session.execute(cells):
         counts[code_id][_key(key)] = int(n)
     table.counts = dict(counts)
-    table.columns = [Column(key, names.get(key, key), denominators[key]) for key in denominators]
-    table.columns.sort(key=lambda c: (c.key == "", c.label if dimension != "period" else c.key))
-    return table
+    return denominators
 
 
 def _check(dimension: str, period: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlmodel import Session, col
 
 from storybank.access import Actor
+from storybank.insights.code_sets import code_counts, code_sets_fit
 from storybank.insights.scope import (
     CodeInfo,
     Pending,
@@ -68,20 +69,34 @@ def code_frequencies(
     """The number of stories in the filter carrying each code, with the denominator."""
     pending = pending or Pending()
     scope = scope_conditions(session=session, actor=actor, filters=filters)
-    stories, coded = story_totals(session, scope)
+    codes = codebook(session=session)
+    stories, coded, counts = _counted(session, scope, codes)
     found = Frequencies(stories, coded, pending)
-    counts = final_counts(session, scope)
     suggested: dict[int, int] = {}
     if pending.include:
         found.with_suggestions, suggested = _suggested(session, scope, pending.min_confidence)
-    for code in codebook(session=session):
+    for code in codes:
         count, extra = counts.get(code.id, 0), suggested.get(code.id, 0)
         found.codes.append(CodeCount(code, count, found.denominator, extra))
     return found
 
 
+def _counted(
+    session: Session, scope: list[ColumnElement[bool]], codes: list[CodeInfo]
+) -> tuple[int, int, dict[int, int]]:
+    """Stories, coded stories and per-code counts: one pass over the code sets if they fit."""
+    if code_sets_fit(session):
+        found = code_counts(session, scope, [code.id for code in codes])[None]
+        return found.stories, found.coded, found.per_code
+    stories, coded = story_totals(session, scope)
+    return stories, coded, final_counts(session, scope)
+
+
 def story_totals(session: Session, scope: list[ColumnElement[bool]]) -> tuple[int, int]:
     """(stories in the scope, those with final codes): one query."""
+    if code_sets_fit(session):
+        totals = code_counts(session, scope, [])[None]
+        return totals.stories, totals.coded
     coded = func.sum(case((has_final_codes(), 1), else_=0))
     row = session.execute(select(func.count(), coded).select_from(Story).where(*scope)).one()
     return int(row[0]), int(row[1] or 0)
@@ -89,6 +104,9 @@ def story_totals(session: Session, scope: list[ColumnElement[bool]]) -> tuple[in
 
 def final_counts(session: Session, scope: list[ColumnElement[bool]]) -> dict[int, int]:
     """Stories in the scope per final code id: one grouped query."""
+    if code_sets_fit(session):
+        ids = [code.id for code in codebook(session=session)]
+        return code_counts(session, scope, ids)[None].per_code
     query = (
         select(StoryFinalCode.code_id, func.count())
         .join(Story, col(Story.id) == StoryFinalCode.story_id)

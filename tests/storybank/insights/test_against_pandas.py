@@ -146,15 +146,22 @@ def test_a_filtered_count_matches_pandas_filtering_the_whole_register(bank, tmp_
     assert {c.code.key: c.count for c in found.codes} == expected
 
 
-def test_co_occurrence_by_self_join_gives_the_same_pairs_for_large_codebooks(bank, monkeypatch):
-    from storybank.insights import cooccurrence as module
+def test_counting_by_join_gives_the_same_figures_as_the_code_sets(bank, monkeypatch):
+    """Codebooks past the code-set limit are counted by joining the final codes instead."""
+    from storybank.insights import code_sets
 
-    actor = _actor(bank, PEOPLE[0])
-    by_sets = co_occurrence(session=bank, actor=actor, filters=StoryFilters())
-    monkeypatch.setattr(module, "MAX_BIT", 3)
-    joined = co_occurrence(session=bank, actor=actor, filters=StoryFilters())
-    assert (joined.both, joined.singles, joined.coded) == (
-        by_sets.both,
-        by_sets.singles,
-        by_sets.coded,
-    )
+    actor = _actor(bank, PEOPLE[1])
+
+    def figures():  # type: ignore[no-untyped-def]
+        pairs = co_occurrence(session=bank, actor=actor, filters=StoryFilters())
+        freq = code_frequencies(session=bank, actor=actor, filters=StoryFilters())
+        cross = cross_tab(session=bank, actor=actor, filters=StoryFilters(), dimension="period")
+        return (
+            (pairs.both, pairs.singles, pairs.coded),
+            (freq.stories, freq.coded, [c.count for c in freq.codes]),
+            (cross.counts, [(c.key, c.denominator) for c in cross.columns]),
+        )
+
+    by_sets = figures()
+    monkeypatch.setattr(code_sets, "MAX_BIT", 3)
+    assert figures() == by_sets

@@ -1,0 +1,62 @@
+"""Counting codes from `stories.code_set`, each story's final codes as a bit set: one pass
+over the insights index gives every code's count (and, grouped, every column's), with no
+join to the final codes. Used while every code id fits the set (storybank/review/
+final_table.py MAX_BIT); past that the insights join `story_final_codes` instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, case, func, literal_column, select
+from sqlmodel import Session, col
+
+from storybank.models import Code, Story
+from storybank.review.final_table import MAX_BIT
+
+
+@dataclass
+class Counts:
+    """One group's stories, how many have final codes, and the stories per code id."""
+
+    stories: int = 0
+    coded: int = 0
+    per_code: dict[int, int] = field(default_factory=dict)
+
+
+def code_sets_fit(session: Session) -> bool:
+    """Whether every code id fits in stories.code_set."""
+    highest = session.execute(select(func.max(col(Code.id)))).scalar()
+    return (highest or 0) <= MAX_BIT
+
+
+def carries(code_id: int) -> ColumnElement[Any]:
+    """1 where the story's final codes include this code, else 0."""
+    # Inline integers: PostgreSQL has `bigint >> integer` but no `bigint >> bigint`.
+    shift = literal_column(str(int(code_id)), Integer)
+    return col(Story.code_set).op(">>")(shift).op("&")(literal_column("1", Integer))
+
+
+def code_counts(
+    session: Session,
+    scope: list[ColumnElement[bool]],
+    code_ids: list[int],
+    group: ColumnElement[Any] | None = None,
+) -> dict[Any, Counts]:
+    """Per group (None: one group, keyed None): stories, coded stories and per-code counts."""
+    coded = func.sum(case((col(Story.code_set) != 0, 1), else_=0))
+    sums = [func.sum(carries(code_id)) for code_id in code_ids]
+    keys = [group] if group is not None else []
+    query = select(*keys, func.count(), coded, *sums).select_from(Story).where(*scope)
+    if group is not None:
+        query = query.group_by(group)
+    found: dict[Any, Counts] = {}
+    for row in session.execute(query):
+        key = row[0] if group is not None else None
+        stories, with_codes, *per_code = row[1:] if group is not None else row
+        found[key] = Counts(
+            int(stories),
+            int(with_codes or 0),
+            {c: int(n or 0) for c, n in zip(code_ids, per_code, strict=True) if n},
+        )
+    return found
