@@ -39,10 +39,10 @@ def judge(
     scope: Scope,
 ) -> str:
     """The status of the cue at lemmas[start:end] within the sentence [sent_start, sent_end)."""
-    whole_clause = _clause_before(lemmas, start, sent_start, scope, window=start - sent_start)
+    whole_clause = _clause_before(lemmas, start, sent_start, scope)
     if cues.not_after and cues.not_after.intersection(whole_clause):
         return NEGATED
-    before = _clause_before(lemmas, start, sent_start, scope)
+    before = whole_clause[-scope.window :] if scope.window else []
     negated = any(lemma in scope.negators for lemma in before)
     hedged = _has_any(before, scope.hedges)
     counterfactual = _has_any(before, scope.counterfactual)
@@ -56,15 +56,13 @@ def judge(
     return NEGATED if negated else HEDGED if hedged else CONTEXT
 
 
-def _clause_before(
-    lemmas: Sequence[str], start: int, sent_start: int, scope: Scope, window: int | None = None
-) -> list[str]:
-    size = scope.window if window is None else window
-    found = list(lemmas[max(sent_start, start - size) : start])
-    for index in range(len(found) - 1, -1, -1):
-        if found[index] in scope.boundaries:
-            return found[index + 1 :]
-    return found
+def _clause_before(lemmas: Sequence[str], start: int, sent_start: int, scope: Scope) -> list[str]:
+    """The words before the cue in its sentence, back to the last clause boundary."""
+    boundaries = scope.boundaries
+    for index in range(start - 1, sent_start - 1, -1):
+        if lemmas[index] in boundaries:
+            return list(lemmas[index + 1 : start])
+    return list(lemmas[sent_start:start])
 
 
 def _has_any(lemmas: Sequence[str], phrases: Phrases) -> bool:
