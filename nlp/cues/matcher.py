@@ -42,6 +42,7 @@ class CueMatcher:
     def __init__(self, nlp: Language, name: str, *, window: int = 5) -> None:
         self.name = name
         self.window = window
+        self.names: dict[int, str] = {}  # lemma hash -> its string
         self.initialize(lexicon=shipped_lexicon())
 
     def initialize(self, *, lexicon: Lexicon) -> None:
@@ -60,8 +61,7 @@ class CueMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the judged cue hits and the lemmas and sentences they were judged in."""
-        strings = doc.vocab.strings
-        lemmas = [strings[h] for h in doc.to_array(LEMMA).tolist()]
+        lemmas = self._lemma_strings(doc)
         bounds = sentence_bounds(doc)
         hits = []
         found = self.matcher.matches(lemmas)
@@ -86,6 +86,17 @@ class CueMatcher:
         doc._.storybank_lemmas = lemmas
         doc._.storybank_sentences = bounds
         return doc
+
+    def _lemma_strings(self, doc: Doc) -> list[str]:
+        """Each token's lemma as a string, the same string object for the same lemma."""
+        names, strings = self.names, doc.vocab.strings
+        found = []
+        for key in doc.to_array(LEMMA).tolist():
+            name = names.get(key)
+            if name is None:
+                name = names[key] = strings[key]
+            found.append(name)
+        return found
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:

@@ -81,20 +81,45 @@ def _logistic(c: float, seed: int) -> LogisticRegression:
     )
 
 
+@dataclass(frozen=True)
+class Stacked:
+    """Every code's weights side by side, so all codes are scored by a few matrix products."""
+
+    words: np.ndarray  # shared features x codes
+    own: np.ndarray  # codes x block (word model)
+    cue: np.ndarray  # codes x block (cue model)
+    intercepts: np.ndarray  # codes x 2 (word model, cue model)
+    platt: np.ndarray  # codes x 4
+    share: np.ndarray  # codes
+
+
+def stack(classifiers: Sequence[CodeClassifier], width: int) -> Stacked:
+    """The classifiers' arrays stacked; width: how many shared features there are."""
+    return Stacked(
+        np.stack([c.coef[:width] for c in classifiers], axis=1),
+        np.stack([c.coef[width:] for c in classifiers]),
+        np.stack([c.cue_coef for c in classifiers]),
+        np.array([(c.intercept, c.cue_intercept) for c in classifiers]),
+        np.array([c.platt for c in classifiers]).reshape(len(classifiers), 4),
+        np.array([c.share for c in classifiers]),
+    )
+
+
 def decision_matrices(
-    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
+    classifiers: Sequence[CodeClassifier] | Stacked,
+    shared: sparse.csr_matrix,
+    blocks: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw scores of every code at once (word model, cue model), each stories x codes."""
-    if not classifiers:
-        empty = np.zeros((shared.shape[0], 0))
-        return empty, empty
-    width = shared.shape[1]
-    weights = np.stack([c.coef[:width] for c in classifiers], axis=1)
-    own = np.stack([c.coef[width:] for c in classifiers])
-    cue = np.stack([c.cue_coef for c in classifiers])
-    words = np.asarray(shared @ weights) + np.einsum("nkf,kf->nk", blocks, own)
-    words += np.array([c.intercept for c in classifiers])
-    cues = np.einsum("nkf,kf->nk", blocks, cue) + np.array([c.cue_intercept for c in classifiers])
+    if not isinstance(classifiers, Stacked):
+        if not classifiers:
+            empty = np.zeros((shared.shape[0], 0))
+            return empty, empty
+        classifiers = stack(classifiers, shared.shape[1])
+    arrays = classifiers
+    words = np.asarray(shared @ arrays.words) + np.einsum("nkf,kf->nk", blocks, arrays.own)
+    words += arrays.intercepts[:, 0]
+    cues = np.einsum("nkf,kf->nk", blocks, arrays.cue) + arrays.intercepts[:, 1]
     return words, cues
 
 
@@ -106,12 +131,16 @@ def blend(words: np.ndarray, cues: np.ndarray, platt: np.ndarray, share: np.ndar
 
 
 def probabilities(
-    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
+    classifiers: Sequence[CodeClassifier] | Stacked,
+    shared: sparse.csr_matrix,
+    blocks: np.ndarray,
 ) -> np.ndarray:
     """Calibrated confidences, stories x codes."""
-    words, cues = decision_matrices(classifiers, shared, blocks)
-    platt = np.array([c.platt for c in classifiers]).reshape(len(classifiers), 4)
-    return blend(words, cues, platt, np.array([c.share for c in classifiers]))
+    arrays = (
+        classifiers if isinstance(classifiers, Stacked) else stack(classifiers, shared.shape[1])
+    )
+    words, cues = decision_matrices(arrays, shared, blocks)
+    return blend(words, cues, arrays.platt, arrays.share)
 
 
 def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:

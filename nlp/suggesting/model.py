@@ -10,7 +10,7 @@ import numpy as np
 from nlp.interface import CodeSuggestion, ModelInfo, StoryText, TrainOptions
 from nlp.pipeline import load_pipeline
 from nlp.suggesting.analysis import Analysis, analyse_many
-from nlp.suggesting.classifiers import CodeClassifier, probabilities
+from nlp.suggesting.classifiers import CodeClassifier, Stacked, probabilities, stack
 from nlp.suggesting.evidence import choose_evidence, cue_columns, cue_support
 from nlp.suggesting.space import FeatureSpace, Rows
 
@@ -24,6 +24,7 @@ class TrainedModel:
     space: FeatureSpace
     classifiers: tuple[CodeClassifier, ...]
     _term_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _stacked: Stacked | None = field(default=None, repr=False, compare=False)
     _cue_columns: dict[str, tuple[tuple[int, float], ...]] | None = field(
         default=None, repr=False, compare=False
     )
@@ -65,7 +66,9 @@ class TrainedModel:
 
     def probabilities_of(self, rows: Rows) -> np.ndarray:
         """Calibrated confidences, stories x codes."""
-        return probabilities(self.classifiers, rows.shared, rows.blocks)
+        if self._stacked is None:
+            self._stacked = stack(self.classifiers, rows.shared.shape[1])
+        return probabilities(self._stacked, rows.shared, rows.blocks)
 
     def term_weights(self) -> np.ndarray:
         """Each code's weight on each term, terms x codes (for scoring sentences)."""
