@@ -25,6 +25,7 @@ EVIDENCE = "evidence"
 NEGATED = "negated"
 HEDGED = "hedged"
 CONTEXT = "context"
+CHANGE_WINDOW = 8  # a change marker may stand further back ("instead of a move to a care home")
 
 
 def judge(
@@ -49,7 +50,9 @@ def judge(
     if kind == "gain":
         return NEGATED if negated else HEDGED if hedged or counterfactual else EVIDENCE
     after = lemmas[end : min(sent_end, end + 6)]
-    changed = _has_any(before, scope.change) or _has_any(after, scope.change_after)
+    changed = _has_any(whole_clause[-CHANGE_WINDOW:], scope.change) or _has_any(
+        after, scope.change_after
+    )
     expected = counterfactual or _has_any(before, scope.expected)
     if changed or (cues.avoided and (expected or negated)):
         return EVIDENCE
