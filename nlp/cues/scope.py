@@ -10,7 +10,8 @@ The rule (documented in nlp/README.md):
   evidence only with a change marker: "no longer lonely", "lonely ... not any more",
   "did not need a care home", "instead of a care home". A code marked `avoided` (its change
   is that something did not happen) also takes a counterfactual or negated problem as
-  evidence ("she would have gone into a care home", "he has not been admitted").
+  evidence ("she would have gone into a care home", "he has not been admitted", "a nursing
+  placement would have cost £900 a week").
   Negated without a change marker ("she was not lonely") it is a statement of state, not a
   change: no evidence. Plain ("she was lonely") it is context, not evidence.
 """
@@ -53,7 +54,9 @@ def judge(
     changed = _has_any(whole_clause[-CHANGE_WINDOW:], scope.change) or _has_any(
         after, scope.change_after
     )
-    expected = counterfactual or _has_any(before, scope.expected)
+    expected = (
+        counterfactual or _has_any(before, scope.expected) or _has_any(after, scope.expected_after)
+    )
     if changed or (cues.avoided and (expected or negated)):
         return EVIDENCE
     return NEGATED if negated else HEDGED if hedged else CONTEXT

@@ -21,6 +21,9 @@ CODE_BLOCK = (
     "vector_similarity",
 )
 STRUCTURE_SIZE = len(ROUTES) + 3
+# One cue hit should count for most of what many do: a demo story of six fields holds several
+# hits where a one-paragraph story holds one, so weaker saturation overrates length.
+SATURATION = 2.0
 
 
 def profile_texts(codebook: Sequence[CodeSpec]) -> list[str]:
@@ -47,7 +50,7 @@ def cue_block(analyses: Sequence[Analysis], keys: Sequence[str], lexicon: Lexico
         for other in cues.include if cues else ():
             if other in index:
                 counts[:, column, 3] += counts[:, index[other], 0]
-    return 1.0 - np.exp(-counts)  # saturating: one hit counts most, length matters little
+    return 1.0 - np.exp(-SATURATION * counts)  # one hit counts most, length matters little
 
 
 def structure_block(stories: Sequence[StoryText]) -> np.ndarray:
