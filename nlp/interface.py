@@ -147,7 +147,6 @@ class TrainOptions:
     c: float = 1.0  # inverse regularisation of each code's logistic regression
     cue_weight: float = 1.0
     recall_beta: float = 1.5  # thresholds maximise F-beta: beta > 1 favours recall
-    threshold_slack: float = 0.0  # keep the lowest cut scoring within this of the best
     min_positive: int = 3  # below this many positive stories a code runs on its cues alone
     prior_strength: float = 10.0  # how many positive stories before words outweigh cues
     vector_weight: float = 0.5  # scale of the GloVe features (0: no word vectors)

@@ -152,23 +152,19 @@ def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
-def best_threshold(
-    probability: np.ndarray, y: np.ndarray, beta: float, slack: float = 0.0
-) -> float:
+def best_threshold(probability: np.ndarray, y: np.ndarray, beta: float) -> float:
     """The cut that maximises F-beta plus kappa out of fold (beta > 1 favours recall).
 
-    Kappa in the objective stops a common code from being suggested for every story. Of the
-    cuts within `slack` of the best score the lowest is kept, and the threshold is set halfway
-    between it and the next lower out-of-fold score: where the training stories separate
-    cleanly, unseen ones (which score lower) are not cut off at the edge of the positives.
+    Kappa in the objective stops a common code from being suggested for every story.
     """
     if y.sum() == 0:
         return 0.99
-    cuts = np.unique(np.round(probability, 4))
-    scores = np.array([_cut_score(probability >= cut, y, beta) for cut in cuts])
-    chosen = int(np.flatnonzero(scores >= scores.max() - slack - 1e-9)[0])
-    below = float(cuts[chosen - 1]) if chosen else 0.0
-    return min(max((float(cuts[chosen]) + below) / 2, 0.05), 0.95)
+    best, best_score = 0.5, -np.inf
+    for cut in np.unique(np.round(probability, 4)):
+        score = _cut_score(probability >= cut, y, beta)
+        if score > best_score + 1e-9:
+            best, best_score = float(cut), score
+    return min(max(best, 0.05), 0.95)
 
 
 def _cut_score(predicted: np.ndarray, y: np.ndarray, beta: float) -> float:

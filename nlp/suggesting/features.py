@@ -21,9 +21,10 @@ CODE_BLOCK = (
     "vector_similarity",
 )
 STRUCTURE_SIZE = len(ROUTES) + 3
-# One cue hit should count for most of what many do: a demo story of six fields holds several
-# hits where a one-paragraph story holds one, so weaker saturation overrates length.
-SATURATION = 2.0
+# Cue counts saturate (1 - exp(-SATURATION * n)): one hit counts most, length matters little.
+# A steeper curve (2.0) helped one-paragraph dev stories but lost on cross-validation and on
+# stories of evaluation length.
+SATURATION = 1.0
 
 
 def profile_texts(codebook: Sequence[CodeSpec]) -> list[str]:

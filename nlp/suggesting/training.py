@@ -133,7 +133,7 @@ def word_shares(y: np.ndarray, options: TrainOptions) -> np.ndarray:
 
 
 def calibrated(
-    scores: np.ndarray, y: np.ndarray, share: np.ndarray, beta: float, slack: float = 0.0
+    scores: np.ndarray, y: np.ndarray, share: np.ndarray, beta: float
 ) -> tuple[np.ndarray, list[float]]:
     """Platt parameters (codes x 4) and thresholds for out-of-fold scores."""
     platt = np.array(
@@ -143,7 +143,7 @@ def calibrated(
         ]
     ).reshape(y.shape[1], 4)
     probs = blend(scores[:, :, 0], scores[:, :, 1], platt, share)
-    cuts = [best_threshold(probs[:, i], y[:, i], beta, slack) for i in range(y.shape[1])]
+    cuts = [best_threshold(probs[:, i], y[:, i], beta) for i in range(y.shape[1])]
     return platt, cuts
 
 
@@ -169,7 +169,6 @@ def cross_validate_analysed(
         np.concatenate([y, y]),
         share,
         options.recall_beta,
-        options.threshold_slack,
     )
     keys = [code.key for code in codebook]
     summary: dict[str, float] = {}
