@@ -101,8 +101,9 @@ class LemmaPatterns:
         found: dict[str, list[tuple[int, int]]] = {}
         size = len(lemmas)
         possible = self._possible(lemmas)
-        for start, lemma in enumerate(lemmas):
-            for label, steps, (wanted, reach), _ in possible.get(lemma, ()):
+        starts = [i for i, lemma in enumerate(lemmas) if lemma in possible]
+        for start in starts:
+            for label, steps, (wanted, reach), _ in possible[lemmas[start]]:
                 # most candidates lack their next required word: look for it before the search
                 if wanted and wanted.isdisjoint(lemmas[start + 1 : min(size, start + 1 + reach)]):
                     continue
@@ -127,8 +128,9 @@ def _probe(steps: tuple[Step, ...]) -> Probe:
 
 
 def _longest(steps: tuple[Step, ...], lemmas: Sequence[str], start: int) -> int | None:
-    ends = list(_ends(steps, 0, lemmas, start))
-    return max(ends) if ends else None
+    if len(steps) == 1 and steps[0].least == 1 and steps[0].most == 1:
+        return start + 1  # a one-word pattern: its first word is already there
+    return max(_ends(steps, 0, lemmas, start), default=None)
 
 
 def _ends(
