@@ -18,6 +18,10 @@ from nlp.metrics import cohen_kappa
 
 CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0, 0.0], dtype=np.float64)
 CUE_ONLY_INTERCEPT = -2.5
+# The cue model reads evidence, included codes' evidence and the two similarities, not the
+# counts of plain or negated mentions: those grow with a story's length (a six-field demo
+# story mentions "a care home" several times), so on one-paragraph stories they misled it.
+CUE_MODEL_COLUMNS = [0, 3, 4, 5]
 
 
 @dataclass
@@ -59,12 +63,14 @@ def fit_classifier(
         )
     rows = sparse.hstack([shared, sparse.csr_matrix(block)], format="csr")
     words = _logistic(c, seed).fit(rows, y)
-    cues = _logistic(1.0, seed).fit(block, y)
+    cues = _logistic(1.0, seed).fit(block[:, CUE_MODEL_COLUMNS], y)
+    cue_coef = np.zeros(block.shape[1])
+    cue_coef[CUE_MODEL_COLUMNS] = cues.coef_[0]
     return CodeClassifier(
         key,
         words.coef_[0].astype(np.float64),
         float(words.intercept_[0]),
-        cues.coef_[0].astype(np.float64),
+        cue_coef,
         float(cues.intercept_[0]),
         positives / (positives + prior_strength),
     )
