@@ -21,23 +21,27 @@ class SentenceSplitter:
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.ends = {nlp.vocab.strings.add(mark) for mark in END_MARKS}
+        self.ends = np.array([nlp.vocab.strings.add(mark) for mark in END_MARKS], dtype=np.uint64)
         self.breaks: dict[int, bool] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         """Set SENT_START on every token."""
         if not len(doc):
             return doc
+        columns = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
+        orths, space = columns[:, 0], columns[:, 2].astype(bool)
+        word = ~(columns[:, 1].astype(bool) | space)
+        marks = np.isin(orths, self.ends)
+        if space.any():
+            marks[space] |= [self._breaks(int(orth), doc) for orth in orths[space]]
+        # a word starts a sentence when an end mark or line break came since the last word
+        # (or is that word); the first token always starts one
+        seen = np.concatenate([[0], np.cumsum(marks)])
+        words = np.flatnonzero(word)
+        since = seen[words] - seen[np.concatenate([[0], words[:-1]]).astype(np.int64)]
         starts = np.full(len(doc), -1, dtype=np.int64)
+        starts[words[since > 0]] = 1
         starts[0] = 1
-        ended = False
-        for index, (orth, punct, space) in enumerate(
-            doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
-        ):
-            if ended and not punct and not space:
-                starts[index], ended = 1, False
-            if orth in self.ends or (space and self._breaks(orth, doc)):
-                ended = True
         doc.from_array([SENT_START], starts.view(np.uint64).reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 

@@ -38,10 +38,19 @@ class WordVectors:
         return total / norm if norm else total
 
     def means(self, texts: Sequence[Sequence[str]]) -> np.ndarray:
-        """`mean` of each text, texts x DIMENSIONS."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.stack([self.mean(words) for words in texts])
+        """`mean` of each text, texts x DIMENSIONS (one gather and one sum for all of them)."""
+        index, sizes, rows = self.index, list[int](), list[int]()
+        for words in texts:
+            before = len(rows)
+            rows.extend(i for i in map(index.get, words) if i is not None and i >= STOP_WORDS)
+            sizes.append(len(rows) - before)
+        totals = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        filled = np.flatnonzero(sizes)
+        if len(filled):
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[filled]
+            totals[filled] = np.add.reduceat(self.matrix[rows], starts, axis=0)
+        norms = np.linalg.norm(totals, axis=1, keepdims=True)
+        return totals / np.where(norms == 0, 1.0, norms)
 
 
 def glove_directory() -> Path:

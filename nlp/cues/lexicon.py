@@ -41,6 +41,7 @@ class Scope:
     hedges: Phrases
     counterfactual: Phrases
     expected: Phrases
+    expected_after: Phrases
     change: Phrases
     change_after: Phrases
     boundaries: frozenset[str]
@@ -86,6 +87,7 @@ def _scope(data: Mapping[str, Any], lemmatise: Lemmatise) -> Scope:
         hedges=_phrases(data["hedges"], lemmatise),
         counterfactual=_phrases(data["counterfactual"], lemmatise),
         expected=_phrases(data["expected"], lemmatise),
+        expected_after=_phrases(data.get("expected_after", []), lemmatise),
         change=_phrases(data["change"], lemmatise),
         change_after=_phrases(data["change_after"], lemmatise),
         boundaries=frozenset(data["boundaries"]),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
-import numpy as np
-from spacy.attrs import LEMMA, SENT_START
+from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -42,6 +42,7 @@ class CueMatcher:
     def __init__(self, nlp: Language, name: str, *, window: int = 5) -> None:
         self.name = name
         self.window = window
+        self.names: dict[int, str] = {}  # lemma hash -> its string
         self.initialize(lexicon=shipped_lexicon())
 
     def initialize(self, *, lexicon: Lexicon) -> None:
@@ -60,31 +61,42 @@ class CueMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the judged cue hits and the lemmas and sentences they were judged in."""
-        strings = doc.vocab.strings
-        lemmas = [strings[h] for h in doc.to_array(LEMMA).tolist()]
+        lemmas = self._lemma_strings(doc)
         bounds = sentence_bounds(doc)
-        sentence_of = np.zeros(len(doc), dtype=np.int64)
-        for index, (start, end) in enumerate(bounds):
-            sentence_of[start:end] = index
         hits = []
-        for label, start, end in self.matcher.matches(lemmas):
-            code, kind = label.split("|")
-            index = int(sentence_of[start])
-            status = judge(
-                lemmas,
-                start,
-                end,
-                *bounds[index],
-                kind=kind,
-                cues=self.lexicon.codes[code],
-                scope=self.lexicon.scope,
-            )
-            span = doc[start:end]
-            hits.append(CueHit(code, kind, status, span.start_char, span.end_char, index))
+        found = self.matcher.matches(lemmas)
+        if found:
+            offsets = doc.to_array([IDX, LENGTH]).tolist()
+            starts = [start for start, _ in bounds]
+            for label, start, end in found:
+                code, kind = label.split("|")
+                index = bisect_right(starts, start) - 1
+                status = judge(
+                    lemmas,
+                    start,
+                    end,
+                    *bounds[index],
+                    kind=kind,
+                    cues=self.lexicon.codes[code],
+                    scope=self.lexicon.scope,
+                )
+                last = offsets[end - 1]
+                hits.append(CueHit(code, kind, status, offsets[start][0], sum(last), index))
         doc._.storybank_cues = tuple(hits)
         doc._.storybank_lemmas = lemmas
         doc._.storybank_sentences = bounds
         return doc
+
+    def _lemma_strings(self, doc: Doc) -> list[str]:
+        """Each token's lemma as a string, the same string object for the same lemma."""
+        names, strings = self.names, doc.vocab.strings
+        found = []
+        for key in doc.to_array(LEMMA).tolist():
+            name = names.get(key)
+            if name is None:
+                name = names[key] = strings[key]
+            found.append(name)
+        return found
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ from typing import Any
 
 ANY = frozenset[str]()
 Probe = tuple[frozenset[str], int]  # a word a match needs soon after its first, and how soon
+Entry = tuple[str, "tuple[Step, ...]", Probe, frozenset[int]]  # label, steps, probe, needs
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,17 @@ def steps_of(token_pattern: Sequence[dict[str, Any]]) -> tuple[Step, ...]:
 
 
 class LemmaPatterns:
-    """Labelled patterns, found by the first lemma of each."""
+    """Labelled patterns, found by the first lemma of each.
+
+    Each pattern also records the words it needs later on (each required step's lemmas, as a
+    numbered set); a text that lacks one of them cannot match it, so `matches` looks only at
+    the patterns whose every needed word set meets the text's words.
+    """
 
     def __init__(self) -> None:
-        self.by_first: dict[str, list[tuple[str, tuple[Step, ...], Probe]]] = {}
+        self.by_first: dict[str, list[Entry]] = {}
+        self.word_sets: dict[frozenset[str], int] = {}  # a needed lemma set -> its number
+        self.sets_of: dict[str, set[int]] = {}  # lemma -> numbers of the needed sets it is in
 
     def add(self, label: str, token_patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         """Add a label's patterns."""
@@ -59,18 +67,43 @@ class LemmaPatterns:
     def _index(self, label: str, steps: tuple[Step, ...]) -> None:
         if not steps or not steps[0].lemmas:
             return
-        probe = _probe(steps)
+        entry = (label, steps, _probe(steps), self._needs(steps[1:]))
         for lemma in steps[0].lemmas:
-            self.by_first.setdefault(lemma, []).append((label, steps, probe))
+            self.by_first.setdefault(lemma, []).append(entry)
         if steps[0].least == 0:  # an optional first word: the pattern may also start after it
             self._index(label, steps[1:])
+
+    def _needs(self, steps: tuple[Step, ...]) -> frozenset[int]:
+        numbers = set()
+        for step in steps:
+            if step.least and step.lemmas:
+                number = self.word_sets.setdefault(step.lemmas, len(self.word_sets))
+                numbers.add(number)
+                for lemma in step.lemmas:
+                    self.sets_of.setdefault(lemma, set()).add(number)
+        return frozenset(numbers)
+
+    def _possible(self, lemmas: Sequence[str]) -> dict[str, list[Entry]]:
+        """The patterns by first lemma that this text could match (it has all their words)."""
+        words = set(lemmas)
+        met: set[int] = set()
+        for lemma in words.intersection(self.sets_of):
+            met.update(self.sets_of[lemma])
+        possible = {}
+        for lemma in words.intersection(self.by_first):
+            entries = [entry for entry in self.by_first[lemma] if entry[3] <= met]
+            if entries:
+                possible[lemma] = entries
+        return possible
 
     def matches(self, lemmas: Sequence[str]) -> list[tuple[str, int, int]]:
         """(label, start, end) of the longest non-overlapping matches of each label."""
         found: dict[str, list[tuple[int, int]]] = {}
         size = len(lemmas)
-        for start, lemma in enumerate(lemmas):
-            for label, steps, (wanted, reach) in self.by_first.get(lemma, ()):
+        possible = self._possible(lemmas)
+        starts = [i for i, lemma in enumerate(lemmas) if lemma in possible]
+        for start in starts:
+            for label, steps, (wanted, reach), _ in possible[lemmas[start]]:
                 # most candidates lack their next required word: look for it before the search
                 if wanted and wanted.isdisjoint(lemmas[start + 1 : min(size, start + 1 + reach)]):
                     continue
@@ -95,8 +128,9 @@ def _probe(steps: tuple[Step, ...]) -> Probe:
 
 
 def _longest(steps: tuple[Step, ...], lemmas: Sequence[str], start: int) -> int | None:
-    ends = list(_ends(steps, 0, lemmas, start))
-    return max(ends) if ends else None
+    if len(steps) == 1 and steps[0].least == 1 and steps[0].most == 1:
+        return start + 1  # a one-word pattern: its first word is already there
+    return max(_ends(steps, 0, lemmas, start), default=None)
 
 
 def _ends(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.attrs import IS_PUNCT, IS_SPACE
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -55,14 +55,16 @@ def _sentences(doc: Doc, field: str) -> list[Sentence]:
         hits_by_sentence.setdefault(hit.sentence, []).append(hit)
     lemmas = doc._.storybank_lemmas or [t.lemma_ for t in doc]
     bounds = doc._.storybank_sentences or sentence_bounds(doc)
-    flags = doc.to_array([IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
+    if not len(doc):
+        return []
+    columns = doc.to_array([IS_PUNCT, IS_SPACE, IDX, LENGTH]).tolist()
     found = []
     for index, (start, end) in enumerate(bounds):
-        words = tuple(lemmas[i] for i in range(start, end) if not (flags[i][0] or flags[i][1]))
+        rows = columns[start:end]
+        words = tuple(lemmas[start + i] for i, row in enumerate(rows) if not (row[0] or row[1]))
         if not words:
             continue
-        kept = [i for i in range(start, end) if not flags[i][1]]
-        first, last = doc[kept[0]], doc[kept[-1]]
+        kept = [row for row in rows if not row[1]]
         hits = tuple(hits_by_sentence.get(index, ()))
-        found.append(Sentence(field, first.idx, last.idx + len(last), words, hits))
+        found.append(Sentence(field, kept[0][2], kept[-1][2] + kept[-1][3], words, hits))
     return found

@@ -18,6 +18,10 @@ from nlp.metrics import cohen_kappa
 
 CUE_ONLY_WEIGHTS = np.array([3.0, -1.0, 0.0, 1.0, 2.0, 0.0], dtype=np.float64)
 CUE_ONLY_INTERCEPT = -2.5
+# The cue model reads evidence, included codes' evidence and the two similarities, not the
+# counts of plain or negated mentions: those grow with a story's length (a six-field demo
+# story mentions "a care home" several times), so on one-paragraph stories they misled it.
+CUE_MODEL_COLUMNS = [0, 3, 4, 5]
 
 
 @dataclass
@@ -59,12 +63,14 @@ def fit_classifier(
         )
     rows = sparse.hstack([shared, sparse.csr_matrix(block)], format="csr")
     words = _logistic(c, seed).fit(rows, y)
-    cues = _logistic(1.0, seed).fit(block, y)
+    cues = _logistic(1.0, seed).fit(block[:, CUE_MODEL_COLUMNS], y)
+    cue_coef = np.zeros(block.shape[1])
+    cue_coef[CUE_MODEL_COLUMNS] = cues.coef_[0]
     return CodeClassifier(
         key,
         words.coef_[0].astype(np.float64),
         float(words.intercept_[0]),
-        cues.coef_[0].astype(np.float64),
+        cue_coef,
         float(cues.intercept_[0]),
         positives / (positives + prior_strength),
     )
@@ -81,20 +87,45 @@ def _logistic(c: float, seed: int) -> LogisticRegression:
     )
 
 
+@dataclass(frozen=True)
+class Stacked:
+    """Every code's weights side by side, so all codes are scored by a few matrix products."""
+
+    words: np.ndarray  # shared features x codes
+    own: np.ndarray  # codes x block (word model)
+    cue: np.ndarray  # codes x block (cue model)
+    intercepts: np.ndarray  # codes x 2 (word model, cue model)
+    platt: np.ndarray  # codes x 4
+    share: np.ndarray  # codes
+
+
+def stack(classifiers: Sequence[CodeClassifier], width: int) -> Stacked:
+    """The classifiers' arrays stacked; width: how many shared features there are."""
+    return Stacked(
+        np.stack([c.coef[:width] for c in classifiers], axis=1),
+        np.stack([c.coef[width:] for c in classifiers]),
+        np.stack([c.cue_coef for c in classifiers]),
+        np.array([(c.intercept, c.cue_intercept) for c in classifiers]),
+        np.array([c.platt for c in classifiers]).reshape(len(classifiers), 4),
+        np.array([c.share for c in classifiers]),
+    )
+
+
 def decision_matrices(
-    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
+    classifiers: Sequence[CodeClassifier] | Stacked,
+    shared: sparse.csr_matrix,
+    blocks: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw scores of every code at once (word model, cue model), each stories x codes."""
-    if not classifiers:
-        empty = np.zeros((shared.shape[0], 0))
-        return empty, empty
-    width = shared.shape[1]
-    weights = np.stack([c.coef[:width] for c in classifiers], axis=1)
-    own = np.stack([c.coef[width:] for c in classifiers])
-    cue = np.stack([c.cue_coef for c in classifiers])
-    words = np.asarray(shared @ weights) + np.einsum("nkf,kf->nk", blocks, own)
-    words += np.array([c.intercept for c in classifiers])
-    cues = np.einsum("nkf,kf->nk", blocks, cue) + np.array([c.cue_intercept for c in classifiers])
+    if not isinstance(classifiers, Stacked):
+        if not classifiers:
+            empty = np.zeros((shared.shape[0], 0))
+            return empty, empty
+        classifiers = stack(classifiers, shared.shape[1])
+    arrays = classifiers
+    words = np.asarray(shared @ arrays.words) + np.einsum("nkf,kf->nk", blocks, arrays.own)
+    words += arrays.intercepts[:, 0]
+    cues = np.einsum("nkf,kf->nk", blocks, arrays.cue) + arrays.intercepts[:, 1]
     return words, cues
 
 
@@ -106,12 +137,16 @@ def blend(words: np.ndarray, cues: np.ndarray, platt: np.ndarray, share: np.ndar
 
 
 def probabilities(
-    classifiers: Sequence[CodeClassifier], shared: sparse.csr_matrix, blocks: np.ndarray
+    classifiers: Sequence[CodeClassifier] | Stacked,
+    shared: sparse.csr_matrix,
+    blocks: np.ndarray,
 ) -> np.ndarray:
     """Calibrated confidences, stories x codes."""
-    words, cues = decision_matrices(classifiers, shared, blocks)
-    platt = np.array([c.platt for c in classifiers]).reshape(len(classifiers), 4)
-    return blend(words, cues, platt, np.array([c.share for c in classifiers]))
+    arrays = (
+        classifiers if isinstance(classifiers, Stacked) else stack(classifiers, shared.shape[1])
+    )
+    words, cues = decision_matrices(arrays, shared, blocks)
+    return blend(words, cues, arrays.platt, arrays.share)
 
 
 def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -132,16 +167,19 @@ def best_threshold(probability: np.ndarray, y: np.ndarray, beta: float) -> float
         return 0.99
     best, best_score = 0.5, -np.inf
     for cut in np.unique(np.round(probability, 4)):
-        predicted = probability >= cut
-        tp = float((predicted & (y == 1)).sum())
-        fp = float((predicted & (y == 0)).sum())
-        fn = float((~predicted & (y == 1)).sum())
-        denominator = (1 + beta**2) * tp + beta**2 * fn + fp
-        score = (1 + beta**2) * tp / denominator if denominator else 0.0
-        score += cohen_kappa(y, predicted.astype(np.int64))
+        score = _cut_score(probability >= cut, y, beta)
         if score > best_score + 1e-9:
             best, best_score = float(cut), score
     return min(max(best, 0.05), 0.95)
+
+
+def _cut_score(predicted: np.ndarray, y: np.ndarray, beta: float) -> float:
+    tp = float((predicted & (y == 1)).sum())
+    fp = float((predicted & (y == 0)).sum())
+    fn = float((~predicted & (y == 1)).sum())
+    denominator = (1 + beta**2) * tp + beta**2 * fn + fp
+    score = (1 + beta**2) * tp / denominator if denominator else 0.0
+    return score + cohen_kappa(y, predicted.astype(np.int64))
 
 
 def without_structure(shared: sparse.csr_matrix, size: int) -> sparse.csr_matrix:

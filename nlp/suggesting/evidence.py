@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
+from nlp.cues.lexicon import Lexicon
 from nlp.cues.scope import EVIDENCE
 from nlp.interface import Evidence
 from nlp.suggesting.analysis import Analysis
@@ -11,19 +14,27 @@ from nlp.suggesting.analysis import Analysis
 MAX_EVIDENCE = 3
 
 
-def sentence_scores(
-    analysis: Analysis, key: str, included: tuple[str, ...], support: np.ndarray
+def cue_columns(keys: Sequence[str], lexicon: Lexicon) -> dict[str, tuple[tuple[int, float], ...]]:
+    """Per cue code, the code columns its evidence supports: its own (2.0), includers' (1.0)."""
+    index = {key: position for position, key in enumerate(keys)}
+    found: dict[str, list[tuple[int, float]]] = {key: [(index[key], 2.0)] for key in keys}
+    for key in keys:
+        cues = lexicon.codes.get(key)
+        for other in cues.include if cues else ():
+            found.setdefault(other, []).append((index[key], 1.0))
+    return {key: tuple(columns) for key, columns in found.items()}
+
+
+def cue_support(
+    analysis: Analysis, columns: Mapping[str, tuple[tuple[int, float], ...]], size: int
 ) -> np.ndarray:
-    """Each sentence's support for one code: cue evidence, then model weight and similarity."""
-    scores = np.array(support, dtype=np.float64)
+    """Each sentence's cue evidence for every code at once, sentences x codes."""
+    scores = np.zeros((len(analysis.sentences), size), dtype=np.float64)
     for position, sentence in enumerate(analysis.sentences):
         for hit in sentence.hits:
-            if hit.status != EVIDENCE:
-                continue
-            if hit.code == key:
-                scores[position] += 2.0
-            elif hit.code in included:
-                scores[position] += 1.0
+            if hit.status == EVIDENCE:
+                for column, weight in columns.get(hit.code, ()):
+                    scores[position, column] += weight
     return scores
 
 

@@ -21,6 +21,10 @@ CODE_BLOCK = (
     "vector_similarity",
 )
 STRUCTURE_SIZE = len(ROUTES) + 3
+# Cue counts saturate (1 - exp(-SATURATION * n)): one hit counts most, length matters little.
+# A steeper curve (2.0) helped one-paragraph dev stories but lost on cross-validation and on
+# stories of evaluation length.
+SATURATION = 1.0
 
 
 def profile_texts(codebook: Sequence[CodeSpec]) -> list[str]:
@@ -47,7 +51,7 @@ def cue_block(analyses: Sequence[Analysis], keys: Sequence[str], lexicon: Lexico
         for other in cues.include if cues else ():
             if other in index:
                 counts[:, column, 3] += counts[:, index[other], 0]
-    return 1.0 - np.exp(-counts)  # saturating: one hit counts most, length matters little
+    return 1.0 - np.exp(-SATURATION * counts)  # one hit counts most, length matters little
 
 
 def structure_block(stories: Sequence[StoryText]) -> np.ndarray:

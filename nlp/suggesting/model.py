@@ -10,8 +10,8 @@ import numpy as np
 from nlp.interface import CodeSuggestion, ModelInfo, StoryText, TrainOptions
 from nlp.pipeline import load_pipeline
 from nlp.suggesting.analysis import Analysis, analyse_many
-from nlp.suggesting.classifiers import CodeClassifier, probabilities
-from nlp.suggesting.evidence import choose_evidence, sentence_scores
+from nlp.suggesting.classifiers import CodeClassifier, Stacked, probabilities, stack
+from nlp.suggesting.evidence import choose_evidence, cue_columns, cue_support
 from nlp.suggesting.space import FeatureSpace, Rows
 
 
@@ -24,6 +24,10 @@ class TrainedModel:
     space: FeatureSpace
     classifiers: tuple[CodeClassifier, ...]
     _term_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _stacked: Stacked | None = field(default=None, repr=False, compare=False)
+    _cue_columns: dict[str, tuple[tuple[int, float], ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def suggest(self, story: StoryText) -> list[CodeSuggestion]:
         """Suggested codes for one story, most confident first."""
@@ -62,7 +66,9 @@ class TrainedModel:
 
     def probabilities_of(self, rows: Rows) -> np.ndarray:
         """Calibrated confidences, stories x codes."""
-        return probabilities(self.classifiers, rows.shared, rows.blocks)
+        if self._stacked is None:
+            self._stacked = stack(self.classifiers, rows.shared.shape[1])
+        return probabilities(self._stacked, rows.shared, rows.blocks)
 
     def term_weights(self) -> np.ndarray:
         """Each code's weight on each term, terms x codes (for scoring sentences)."""
@@ -78,13 +84,16 @@ class TrainedModel:
         above: np.ndarray,
         support: np.ndarray,
     ) -> list[CodeSuggestion]:
-        found = []
+        found: list[CodeSuggestion] = []
+        if not len(above):
+            return found
+        if self._cue_columns is None:
+            self._cue_columns = cue_columns(self.space.keys, self.space.lexicon)
+        scores = support + cue_support(analysis, self._cue_columns, len(self.classifiers))
         for index in above.tolist():
-            key = self.classifiers[index].key
-            cues = self.space.lexicon.codes.get(key)
-            scores = sentence_scores(analysis, key, cues.include if cues else (), support[:, index])
-            evidence = choose_evidence(analysis, scores)
+            evidence = choose_evidence(analysis, scores[:, index])
             if evidence:
                 confidence = round(float(probabilities[index]), 4)
+                key = self.classifiers[index].key
                 found.append(CodeSuggestion(key, confidence, self.info.version, evidence))
         return sorted(found, key=lambda s: (-s.confidence, s.code_key))

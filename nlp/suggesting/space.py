@@ -81,11 +81,8 @@ class FeatureSpace:
         similarity = np.asarray((sentence_rows @ self.profiles.T).todense())
         vector_similarity = sentence_vectors @ self.profile_vectors.T
         best = np.zeros((len(analyses), len(self.keys), 2))
-        for row in range(len(analyses)):
-            start, end = offsets[row], offsets[row + 1]
-            if end > start:
-                best[row, :, 0] = similarity[start:end].max(axis=0)
-                best[row, :, 1] = vector_similarity[start:end].max(axis=0) * self.vector_weight
+        best[:, :, 0] = _story_max(similarity, offsets)
+        best[:, :, 1] = _story_max(vector_similarity, offsets) * self.vector_weight
         cues = cue_block(analyses, self.keys, self.lexicon) * self.cue_weight
         blocks = np.concatenate([cues, best], axis=2)
         return Rows(shared, blocks, sentence_rows, similarity, offsets)
@@ -103,12 +100,22 @@ class FeatureSpace:
 
 def _story_means(vectors: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
     """Each story's unit-length mean of its sentence vectors."""
-    found = np.zeros((len(offsets) - 1, vectors.shape[1]), dtype=np.float64)
-    for row in range(len(offsets) - 1):
-        total = vectors[offsets[row] : offsets[row + 1]].sum(axis=0)
-        norm = float(np.linalg.norm(total))
-        if norm:
-            found[row] = total / norm
+    found = _story_reduce(np.add, vectors, offsets).astype(np.float64)
+    norms = np.linalg.norm(found, axis=1, keepdims=True)
+    return np.asarray(found / np.where(norms == 0, 1.0, norms))
+
+
+def _story_max(values: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
+    """Each story's largest value per column over its sentences (zeros for no sentences)."""
+    return _story_reduce(np.maximum, values, offsets)
+
+
+def _story_reduce(ufunc: np.ufunc, values: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
+    found = np.zeros((len(offsets) - 1, values.shape[1]), dtype=values.dtype)
+    sizes = np.diff(offsets)
+    filled = np.flatnonzero(sizes)
+    if len(filled):
+        found[filled] = ufunc.reduceat(values, np.asarray(offsets[:-1])[filled], axis=0)
     return found
 
 

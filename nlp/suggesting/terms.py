@@ -65,10 +65,12 @@ class Terms:
         return matrix
 
     def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        """Sublinear TF times IDF, each row scaled to unit length."""
-        weighted = counts.copy().astype(np.float64)
-        weighted.data = 1.0 + np.log(weighted.data)
-        weighted = sparse.csr_matrix(weighted.multiply(self.idf.reshape(1, -1)))
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        """Sublinear TF times IDF, each row scaled to unit length (on the arrays, no copies)."""
+        data = (1.0 + np.log(counts.data.astype(np.float64))) * self.idf[counts.indices]
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+        data *= (1.0 / norms)[rows]
+        return sparse.csr_matrix(
+            (data, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
+        )

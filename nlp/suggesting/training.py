@@ -165,7 +165,10 @@ def cross_validate_analysed(
     full, text = out_of_fold(analyses, y, codebook, options, folds, seed, progress)
     share = word_shares(y, options)
     platt, cuts = calibrated(
-        np.concatenate([full, text]), np.concatenate([y, y]), share, options.recall_beta
+        np.concatenate([full, text]),
+        np.concatenate([y, y]),
+        share,
+        options.recall_beta,
     )
     keys = [code.key for code in codebook]
     summary: dict[str, float] = {}

@@ -128,3 +128,36 @@ def test_an_expected_placement_that_did_not_happen_is_evidence_of_avoided_care()
 def test_support_that_stopped_is_evidence_of_cost_reduction() -> None:
     assert is_evidence("The shopping and cleaning visits stopped in October.", "cost_reduction")
     assert not is_evidence("The carers visit twice a day.", "cost_reduction")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Nobody is talking about a care home now.", "remaining_at_home"),
+        ("No one is talking about a care home any more.", "avoided_residential_care"),
+        ("Instead of a move to a care home, she stayed in her flat.", "avoided_residential_care"),
+        ("A nursing placement would have cost nine hundred pounds a week.", "outcome_6"),
+        ("After two months he opened up about his debts.", "trusted_relationship"),
+        ("She is less lonely since she joined the choir.", "reduced_isolation"),
+        ("The GP, the housing officer and the navigator visited together.", "joined_up_working"),
+        ("We got it wrong, and we now ring the carer first.", "learning_from_failure"),
+        ("She learned to make video calls to her son.", "confidence"),
+    ],
+)
+def test_lexicon_patterns_that_span_several_words_find_their_code(text: str, code: str) -> None:
+    assert is_evidence(text, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Staff felt more confident about positive risk.", "outcome_3"),
+        ("For the first time in years I felt trusted by my manager.", "trusted_relationship"),
+        ("The housing company fitted the rail.", "reduced_isolation"),
+        ("The team made the decision at the forum.", "choice_and_control"),
+    ],
+)
+def test_words_used_of_someone_else_or_in_another_sense_are_not_evidence(
+    text: str, code: str
+) -> None:
+    assert not is_evidence(text, code)

@@ -126,3 +126,17 @@ def test_the_counts_table_in_the_readme_matches_the_file():
     rows = re.findall(r"^\| (\d|`[a-z_]+`) \| [^|]+ \| (\d+) \|$", readme, flags=re.MULTILINE)
     assert len(rows) == 26
     assert {code: int(n) for code, n in rows} == dict(counts)
+
+
+DEV_FILE = EVAL_FILE.parent / "nlp_dev_stories.jsonl"
+
+
+def test_the_dev_stories_are_valid_and_share_no_text_with_the_eval_set_or_demo_bank():
+    dev = [json.loads(line) for line in DEV_FILE.read_text("utf-8").splitlines()]
+    themes = _theme_keys()
+    for number, story in enumerate(dev, start=1):
+        assert all(type(n) is int and 1 <= n <= 6 for n in story["outcomes"]), number
+        assert set(story["themes"]) <= themes, (number, set(story["themes"]) - themes)
+    held_apart = {run for story in _eval_stories() for run in _runs(story["text"])}
+    texts = [story["text"] for story in dev]
+    assert _shared_runs(texts, held_apart | _demo_runs()) == []
