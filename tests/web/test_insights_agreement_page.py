@@ -7,7 +7,7 @@ import io
 import xml.etree.ElementTree as ET
 
 from tests.agreement_builders import double_code, suggest
-from tests.builders import make_story
+from tests.builders import make_story, make_user
 from tests.review_builders import make_reviewer
 from tests.web.pages import log_in
 
@@ -81,3 +81,17 @@ def test_an_empty_filter_says_so(client, session, somerset, staff):
 def test_staff_cannot_open_it(client, session, somerset, staff):
     log_in(client, staff)
     assert client.get(PAGE).status_code == 403
+
+
+def test_the_agreement_tables_download_as_xlsx(client, session, somerset, staff):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    admin = make_user(session, roles=["admin"], name="Ada Admin")
+    log_in(client, admin)
+    for table in ("reviewers", "model"):
+        response = client.get(f"/insights/agreement?format=xlsx&table={table}")
+        assert response.status_code == 200
+        book = load_workbook(BytesIO(response.content))
+        assert book.active["A1"].value

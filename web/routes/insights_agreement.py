@@ -3,6 +3,8 @@ the table and chart as downloads (?format=csv|svg|png&table=reviewers|model)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -18,13 +20,19 @@ from storybank.insights.agreement import reviewer_agreement
 from storybank.insights.agreement_scope import AgreementFilters
 from storybank.insights.charts import Chart
 from storybank.insights.model_agreement import model_agreement
+from storybank.insights.tables import Table, to_xlsx
 from storybank.units import visible_sites
 from web.chart_images import chart_src
 from web.deps import PageActor
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
-MEDIA = {"csv": "text/csv; charset=utf-8", "svg": "image/svg+xml", "png": "image/png"}
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
 
 
 @router.get("/insights/agreement")
@@ -35,7 +43,7 @@ def agreement_page(
     unit_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    format: Literal["html", "csv", "svg", "png"] = "html",
+    format: Literal["html", "csv", "xlsx", "svg", "png"] = "html",
     table: Literal["reviewers", "model"] = "reviewers",
 ) -> Response:
     filters = AgreementFilters(unit_id=unit_id, date_from=date_from, date_to=date_to)
@@ -83,7 +91,11 @@ def _download(
 ) -> Response:
     """The table as CSV, or its chart as SVG or PNG, as an attachment."""
     text, chart = _table_and_chart(session, actor, filters, table)
-    body = text if fmt == "csv" else chart.svg() if fmt == "svg" else chart.png()
+    if fmt == "xlsx":
+        rows = list(csv.reader(io.StringIO(text)))
+        body: str | bytes = to_xlsx(Table(f"Agreement ({table})", rows[0], rows[1:]))
+    else:
+        body = text if fmt == "csv" else chart.svg() if fmt == "svg" else chart.png()
     headers = {
         "Content-Disposition": f'attachment; filename="agreement-{table}.{fmt}"',
         "Cache-Control": "no-store",
