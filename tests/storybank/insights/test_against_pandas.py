@@ -165,3 +165,30 @@ def test_counting_by_join_gives_the_same_figures_as_the_code_sets(bank, monkeypa
     by_sets = figures()
     monkeypatch.setattr(code_sets, "MAX_BIT", 3)
     assert figures() == by_sets
+
+
+@pytest.mark.parametrize("email", PEOPLE)
+def test_trends_by_quarter_and_month_match_pandas(bank, tmp_path, email):
+    actor = _actor(bank, email)
+    coded = _register(bank, actor, tmp_path)
+    coded = coded[coded["codes"].map(bool)].copy()
+    dates = pd.to_datetime(coded["date of change"], errors="coerce")
+    buckets = {
+        "quarter": dates.dt.year.astype("Int64").astype(str)
+        + "-Q"
+        + dates.dt.quarter.astype("Int64").astype(str),
+        "month": dates.dt.strftime("%Y-%m"),
+    }
+    for period, bucket in buckets.items():
+        coded["bucket"] = bucket.where(dates.notna(), "")
+        table = cross_tab(
+            session=bank, actor=actor, filters=StoryFilters(), dimension="period", period=period
+        )
+        assert {c.key: c.denominator for c in table.columns} == coded.groupby(
+            "bucket"
+        ).size().to_dict()
+        for heading in table.columns:
+            group = coded[coded["bucket"] == heading.key]
+            for code in table.codes:
+                expected = int(group["codes"].map(lambda c, k=code.key: k in c).sum())
+                assert table.cell(code, heading)[0] == expected, (period, heading.key, code.key)
