@@ -16,7 +16,6 @@ from storybank.insights.code_sets import code_sets_fit
 from storybank.insights.frequencies import final_counts, story_totals
 from storybank.insights.scope import CodeInfo, codebook, scope_conditions
 from storybank.models import Story, StoryFinalCode
-from storybank.review.final_table import MAX_BIT
 from storybank.stories.finding import StoryFilters
 
 
@@ -76,14 +75,16 @@ def _from_code_sets(
     sets = col(Story.code_set)
     rows = session.execute(select(sets, func.count()).where(*scope, sets != 0).group_by(sets)).all()
     sets = np.array([int(r[0]) for r in rows], dtype=np.uint64)
-    weights = np.array([int(r[1]) for r in rows], dtype=np.int64)
-    ids = np.arange(MAX_BIT + 1, dtype=np.uint64)
-    present = ((sets[:, None] >> ids[None, :]) & np.uint64(1)).astype(np.int64)
-    together = (present * weights[:, None]).T @ present
+    weights = np.array([int(r[1]) for r in rows], dtype=np.float64)
+    ids = sorted(c.id for c in codes)
+    bits = np.array(ids, dtype=np.uint64)
+    present = ((sets[:, None] >> bits[None, :]) & np.uint64(1)).astype(np.float64)
+    # A float product runs in BLAS; the counts stay exact (far below 2**53).
+    together = np.rint((present * weights[:, None]).T @ present).astype(np.int64)
     found = CoOccurrence(int(weights.sum()), codes)
-    found.singles = {int(i): int(together[i, i]) for i in range(MAX_BIT + 1) if together[i, i]}
+    found.singles = {ids[i]: int(together[i, i]) for i in range(len(ids)) if together[i, i]}
     upper = np.argwhere(np.triu(together, k=1) > 0)
-    found.both = {(int(a), int(b)): int(together[a, b]) for a, b in upper}
+    found.both = {(ids[a], ids[b]): int(together[a, b]) for a, b in upper}
     return found
 
 

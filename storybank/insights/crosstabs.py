@@ -5,7 +5,9 @@ that column's coded stories. Trends are the cross-tab by month, quarter or year.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, String, case, cast, func, literal, select
@@ -63,7 +65,8 @@ def cross_tab(
     group, names = _grouping(session, dimension, period)
     table = CrossTab(dimension, period, codes=codebook(session=session))
     if code_sets_fit(session):
-        denominators = _from_code_sets(session, scope, group, table)
+        raw, rekey = _raw_grouping(session, dimension, period)
+        denominators = _from_code_sets(session, scope, raw, rekey, table)
     else:
         denominators = _by_join(session, scope, group, table)
     table.columns = [Column(key, names.get(key, key), denominators[key]) for key in denominators]
@@ -72,17 +75,50 @@ def cross_tab(
 
 
 def _from_code_sets(
-    session: Session, scope: list[ColumnElement[bool]], group: ColumnElement[Any], table: CrossTab
+    session: Session,
+    scope: list[ColumnElement[bool]],
+    group: ColumnElement[Any],
+    rekey: Callable[[Any], str],
+    table: CrossTab,
 ) -> dict[str, int]:
-    """Each column's coded stories and per-code counts in one grouped pass; the denominators."""
+    """Each column's coded stories and per-code counts in one grouped pass over a plain
+    column (a day, a site), summed into the table's columns here; the denominators."""
     coded = [*scope, col(Story.code_set) != 0]
     found = code_counts(session, coded, [c.id for c in table.codes], group)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for key, column in found.items():
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    denominators: dict[str, int] = defaultdict(int)
+    for raw, column in found.items():
+        key = rekey(raw)
+        denominators[key] += column.coded
         for code_id, n in column.per_code.items():
-            counts[code_id][_key(key)] = n
-    table.counts = dict(counts)
-    return {_key(key): column.coded for key, column in found.items()}
+            counts[code_id][key] += n
+    table.counts = {code_id: dict(by_key) for code_id, by_key in counts.items()}
+    return dict(denominators)
+
+
+def _raw_grouping(
+    session: Session, dimension: str, period: str
+) -> tuple[ColumnElement[Any], Callable[[Any], str]]:
+    """A plain column to group by in SQL, and how its value becomes the column's key: days
+    become periods and sites regions in Python (cheaper than an expression per story)."""
+    if dimension == "period":
+        return col(Story.change_date), lambda day: bucket_of(day, period)
+    if dimension == "region":
+        units = list(session.exec(select(Unit)).scalars())  # type: ignore[call-overload]
+        parents = {u.id: u.parent_id for u in units}
+        return col(Story.site_id), lambda site: _key(parents.get(site))
+    return getattr(Story, dimension if dimension != "site" else "site_id"), _key
+
+
+def bucket_of(day: date | None, period: str) -> str:
+    """A change date's month ("2026-03"), quarter ("2026-Q1") or year, as period_bucket."""
+    if day is None:
+        return ""
+    if period == "month":
+        return f"{day.year}-{day.month:02d}"
+    if period == "quarter":
+        return f"{day.year}-Q{(day.month + 2) // 3}"
+    return str(day.year)
 
 
 def _by_join(

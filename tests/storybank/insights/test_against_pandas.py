@@ -155,11 +155,14 @@ def test_counting_by_join_gives_the_same_figures_as_the_code_sets(bank, monkeypa
     def figures():  # type: ignore[no-untyped-def]
         pairs = co_occurrence(session=bank, actor=actor, filters=StoryFilters())
         freq = code_frequencies(session=bank, actor=actor, filters=StoryFilters())
-        cross = cross_tab(session=bank, actor=actor, filters=StoryFilters(), dimension="period")
+        tabs = [
+            cross_tab(session=bank, actor=actor, filters=StoryFilters(), dimension=d, period=p)
+            for d, p in (("period", "quarter"), ("period", "month"), ("region", "year"))
+        ]
         return (
             (pairs.both, pairs.singles, pairs.coded),
             (freq.stories, freq.coded, [c.count for c in freq.codes]),
-            (cross.counts, [(c.key, c.denominator) for c in cross.columns]),
+            [(t.counts, [(c.key, c.label, c.denominator) for c in t.columns]) for t in tabs],
         )
 
     by_sets = figures()
