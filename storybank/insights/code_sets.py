@@ -42,21 +42,37 @@ def code_counts(
     scope: list[ColumnElement[bool]],
     code_ids: list[int],
     group: ColumnElement[Any] | None = None,
+    within: ColumnElement[Any] | None = None,
 ) -> dict[Any, Counts]:
-    """Per group (None: one group, keyed None): stories, coded stories and per-code counts."""
+    """Per group (None: one group, keyed None): stories, coded stories and per-code counts.
+    `within` groups by (within, group) first, in the insights index's order, so the
+    database streams the groups instead of sorting every story; the groups are summed."""
     coded = func.sum(case((col(Story.code_set) != 0, 1), else_=0))
     sums = [func.sum(carries(code_id)) for code_id in code_ids]
-    keys = [group] if group is not None else []
+    keys = [k for k in (within, group) if k is not None]
     query = select(*keys, func.count(), coded, *sums).select_from(Story).where(*scope)
-    if group is not None:
-        query = query.group_by(group)
+    if keys:
+        query = query.group_by(*keys)
     found: dict[Any, Counts] = {}
     for row in session.execute(query):
-        key = row[0] if group is not None else None
-        stories, with_codes, *per_code = row[1:] if group is not None else row
+        key = row[len(keys) - 1] if group is not None else None
+        stories, with_codes, *per_code = row[len(keys) :]
+        if key in found:
+            found[key] = _added(found[key], int(stories), int(with_codes or 0), code_ids, per_code)
+            continue
         found[key] = Counts(
             int(stories),
             int(with_codes or 0),
             {c: int(n or 0) for c, n in zip(code_ids, per_code, strict=True) if n},
         )
     return found
+
+
+def _added(
+    counts: Counts, stories: int, coded: int, code_ids: list[int], per_code: list[Any]
+) -> Counts:
+    merged = dict(counts.per_code)
+    for code_id, n in zip(code_ids, per_code, strict=True):
+        if n:
+            merged[code_id] = merged.get(code_id, 0) + int(n)
+    return Counts(counts.stories + stories, counts.coded + coded, merged)

@@ -70,12 +70,16 @@ def co_occurrence(*, session: Session, actor: Actor, filters: StoryFilters) -> C
 def _from_code_sets(
     session: Session, scope: list[ColumnElement[bool]], codes: list[CodeInfo]
 ) -> CoOccurrence:
-    """One pass over the stories' code sets (stories.code_set), counted per distinct set
-    in SQL, then every pair's count as one matrix product over the sets."""
-    sets = col(Story.code_set)
-    rows = session.execute(select(sets, func.count()).where(*scope, sets != 0).group_by(sets)).all()
-    sets = np.array([int(r[0]) for r in rows], dtype=np.uint64)
-    weights = np.array([int(r[1]) for r in rows], dtype=np.float64)
+    """One pass over the stories' code sets (stories.code_set), counted per distinct set,
+    then every pair's count as one matrix product over the sets."""
+    chosen = col(Story.code_set)
+    found_sets = session.execute(select(chosen).where(*scope, chosen != 0)).scalars().all()
+    # Counting equal sets here is cheaper than a GROUP BY, which sorts every story.
+    sets, counts = np.unique(
+        np.fromiter((int(v) for v in found_sets), dtype=np.uint64, count=len(found_sets)),
+        return_counts=True,
+    )
+    weights = counts.astype(np.float64)
     ids = sorted(c.id for c in codes)
     bits = np.array(ids, dtype=np.uint64)
     present = ((sets[:, None] >> bits[None, :]) & np.uint64(1)).astype(np.float64)

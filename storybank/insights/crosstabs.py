@@ -84,7 +84,9 @@ def _from_code_sets(
     """Each column's coded stories and per-code counts in one grouped pass over a plain
     column (a day, a site), summed into the table's columns here; the denominators."""
     coded = [*scope, col(Story.code_set) != 0]
-    found = code_counts(session, coded, [c.id for c in table.codes], group)
+    # Days within sites follow the insights index, so SQLite need not sort the stories.
+    within = col(Story.site_id) if table.dimension == "period" else None
+    found = code_counts(session, coded, [c.id for c in table.codes], group, within)
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     denominators: dict[str, int] = defaultdict(int)
     for raw, column in found.items():
