@@ -49,7 +49,10 @@ def scope(bank: Bank, actor: str) -> str:
     if actor == "admin":
         return base
     sites = ", ".join(str(s) for s in bank.all_sites)
-    return f"{base} AND s.site_id IN ({sites}) AND s.consent_level IN {SHAREABLE} AND {CONFIRMED}"
+    confirmed = CONFIRMED
+    if bank.engine.dialect.name == "postgresql":
+        confirmed = "s.deidentified_confirmed"  # a boolean there, an integer in SQLite
+    return f"{base} AND s.site_id IN ({sites}) AND s.consent_level IN {SHAREABLE} AND {confirmed}"
 
 
 def _rows(connection: Connection, sql: str) -> list[Any]:
