@@ -172,7 +172,7 @@ def story_filters(
 ) -> StoryFilters:
     """The story list filters, read from the query string (the same as GET /stories)."""
     return StoryFilters(
-        **more.values(),
+        **more.values(),  # type: ignore[arg-type]
         site_id=site_id,
         status=status,
         perspective=perspective,

@@ -101,7 +101,7 @@ def record_events(*, session: Session, actor: User | None, events: Sequence[NewE
             "after": e.after or {},
         }
         for event_id, row in zip(event_ids, rows, strict=True)
-        if (e := changed.get((row["entity"], row["entity_id"]))) is not None
+        if (e := changed.get((str(row["entity"]), str(row["entity_id"])))) is not None
     ]
     add_rows(session, CHANGES, changes)
 

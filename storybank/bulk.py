@@ -104,7 +104,15 @@ def _defaults(table: Table, names: list[str]) -> dict[str, Callable[[], Any]]:
         if column.name in names or default is None or column.primary_key:
             continue
         if default.is_scalar:
-            found[column.name] = lambda value=default.arg: value
+            found[column.name] = _constant(default.arg)
         elif default.is_callable:
-            found[column.name] = lambda make=default.arg: make(None)
+            found[column.name] = _made_by(default.arg)
     return found
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+def _made_by(make: Callable[[Any], Any]) -> Callable[[], Any]:
+    return lambda: make(None)

@@ -183,7 +183,9 @@ def _years(session: Session, site_ids: list[int]) -> list[int]:
 
 def _period(session: Session, year: int) -> ReportingPeriod:
     name = f"{year} (generated)"
-    found = session.execute(select(ReportingPeriod).where(ReportingPeriod.name == name)).scalar()
+    found = session.execute(
+        select(ReportingPeriod).where(col(ReportingPeriod.name) == name)
+    ).scalar()
     if found is not None:
         return found
     period = ReportingPeriod(
@@ -200,10 +202,10 @@ def _period(session: Session, year: int) -> ReportingPeriod:
 def _consented(session: Session, rng: random.Random, site_id: int, year: int) -> list[Any]:
     """A sample of the site's submitted, consented stories changed in that year."""
     query = (
-        select(Story.id, Story.author_id)
+        select(col(Story.id), col(Story.author_id))
         .where(
-            Story.site_id == site_id,
-            Story.status == StoryStatus.submitted,
+            col(Story.site_id) == site_id,
+            col(Story.status) == StoryStatus.submitted,
             col(Story.consent_level).in_([level.value for level in BEYOND_SITE]),
             col(Story.erased_at).is_(None),
             extract("year", col(Story.change_date)) == year,

@@ -98,14 +98,15 @@ def _pairs_by_self_join(
     """Pair counts by joining the final codes to themselves (codebooks past 62 codes)."""
     other = aliased(StoryFinalCode)
     query = (
-        select(StoryFinalCode.code_id, other.code_id, func.count())
+        select(col(StoryFinalCode.code_id), col(other.code_id), func.count())
         .select_from(StoryFinalCode)
         .join(
             other,
-            (other.story_id == StoryFinalCode.story_id) & (other.code_id > StoryFinalCode.code_id),
+            (col(other.story_id) == col(StoryFinalCode.story_id))
+            & (col(other.code_id) > col(StoryFinalCode.code_id)),
         )
         .join(Story, col(Story.id) == StoryFinalCode.story_id)
         .where(*scope)
-        .group_by(StoryFinalCode.code_id, other.code_id)
+        .group_by(col(StoryFinalCode.code_id), col(other.code_id))
     )
     return {(a, b): int(n) for a, b, n in session.execute(query)}

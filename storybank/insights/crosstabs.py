@@ -85,7 +85,7 @@ def _from_code_sets(
     column (a day, a site), summed into the table's columns here; the denominators."""
     coded = [*scope, col(Story.code_set) != 0]
     # Days within sites follow the insights index, so SQLite need not sort the stories.
-    within = col(Story.site_id) if table.dimension == "period" else None
+    within: Any = col(Story.site_id) if table.dimension == "period" else None
     found = code_counts(session, coded, [c.id for c in table.codes], group, within)
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     denominators: dict[str, int] = defaultdict(int)
@@ -100,7 +100,7 @@ def _from_code_sets(
 
 def _raw_grouping(
     session: Session, dimension: str, period: str
-) -> tuple[ColumnElement[Any], Callable[[Any], str]]:
+) -> tuple[Any, Callable[[Any], str]]:
     """A plain column to group by in SQL, and how its value becomes the column's key: days
     become periods and sites regions in Python (cheaper than an expression per story)."""
     if dimension == "period":
@@ -130,11 +130,11 @@ def _by_join(
     per_column = select(group, func.count()).select_from(Story).where(*scope, has_final_codes())
     denominators = {_key(k): int(n) for k, n in session.execute(per_column.group_by(group))}
     cells = (
-        select(group, StoryFinalCode.code_id, func.count())
+        select(group, col(StoryFinalCode.code_id), func.count())
         .select_from(StoryFinalCode)
         .join(Story, col(Story.id) == StoryFinalCode.story_id)
         .where(*scope)
-        .group_by(group, StoryFinalCode.code_id)
+        .group_by(group, col(StoryFinalCode.code_id))
     )
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for key, code_id, n in session.execute(cells):
@@ -168,7 +168,7 @@ def _grouping(
     return column, {"": NOT_GIVEN, **{k: v for k, v in LABELS.items()}}
 
 
-def _unit_grouping(session: Session, dimension: str) -> tuple[ColumnElement[Any], dict[str, str]]:
+def _unit_grouping(session: Session, dimension: str) -> tuple[Any, dict[str, str]]:
     units = list(session.exec(select(Unit)).scalars())  # type: ignore[call-overload]
     names = {str(u.id): u.name for u in units}
     if dimension == "site":

@@ -108,10 +108,10 @@ def final_counts(session: Session, scope: list[ColumnElement[bool]]) -> dict[int
         ids = [code.id for code in codebook(session=session)]
         return code_counts(session, scope, ids)[None].per_code
     query = (
-        select(StoryFinalCode.code_id, func.count())
+        select(col(StoryFinalCode.code_id), func.count())
         .join(Story, col(Story.id) == StoryFinalCode.story_id)
         .where(*scope)
-        .group_by(StoryFinalCode.code_id)
+        .group_by(col(StoryFinalCode.code_id))
     )
     return {code_id: int(n) for code_id, n in session.execute(query)}
 
@@ -127,10 +127,10 @@ def _suggested(
         ~has_final_codes(),
         *scope,
     )
-    joined = select(Suggestion.code_id, func.count(func.distinct(Suggestion.story_id))).join(
+    joined = select(col(Suggestion.code_id), func.count(func.distinct(Suggestion.story_id))).join(
         Story, col(Story.id) == Suggestion.story_id
     )
-    per_code = joined.where(qualifying).group_by(Suggestion.code_id)
+    per_code = joined.where(qualifying).group_by(col(Suggestion.code_id))
     stories = (
         select(func.count(func.distinct(Suggestion.story_id)))
         .join(Story, col(Story.id) == Suggestion.story_id)

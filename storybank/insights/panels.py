@@ -52,7 +52,7 @@ def selected_at(level: str) -> ColumnElement[bool]:
     """A condition on Story: a panel at a unit of this level selected it."""
     rounds = select(SelectionRound.id).join(Unit, col(Unit.id) == SelectionRound.unit_id)
     return exists().where(
-        RoundDecision.story_id == Story.id,
+        col(RoundDecision.story_id) == col(Story.id),
         col(RoundDecision.round_id).in_(rounds.where(Unit.level == level)),
     )
 
@@ -69,10 +69,7 @@ def panel_values(*, session: Session, actor: Actor, filters: StoryFilters) -> Pa
         counts = final_counts(session, chosen)
         found.selected[level] = selected
         found.shares[level] = {
-            code.id: LevelShare(
-                n := counts.get(code.id, 0), selected, *wilson_interval(n, selected)
-            )
-            for code in found.codes
+            code.id: _level_share(counts.get(code.id, 0), selected) for code in found.codes
         }
     return found
 
@@ -83,3 +80,7 @@ def _levels_with_rounds(session: Session) -> list[str]:
     levels = set(session.exec(query.distinct()).all())
     order = list(DEFAULT_UNIT_LEVELS)
     return sorted(levels, key=lambda level: (order.index(level) if level in order else 9, level))
+
+
+def _level_share(count: int, selected: int) -> LevelShare:
+    return LevelShare(count, selected, *wilson_interval(count, selected))

@@ -69,7 +69,7 @@ def scope_conditions(
 def has_final_codes() -> ColumnElement[bool]:
     """A condition on Story: it has at least one final code."""
     final = aliased(StoryFinalCode)
-    return exists().where(final.story_id == Story.id)
+    return exists().where(col(final.story_id) == col(Story.id))
 
 
 def codebook(*, session: Session) -> list[CodeInfo]:

@@ -98,9 +98,11 @@ def _groups(
     session: Session, scope: list[ColumnElement[bool]], key: ColumnElement[Any] | None, join: Any
 ) -> dict[str, CostChange]:
     """Stories per group, and each costed story's change, in two queries (no key: one group)."""
-    keyed = [key] if key is not None else [literal("")]
+    keyed: list[Any] = [key] if key is not None else [literal("")]
     counted = select(*keyed, func.count(func.distinct(Story.id))).select_from(Story)
-    costs = select(*keyed, Story.weekly_cost_before, Story.weekly_cost_after).select_from(Story)
+    costs = select(*keyed, col(Story.weekly_cost_before), col(Story.weekly_cost_after)).select_from(
+        Story
+    )
     if join is not None:
         counted, costs = counted.join(*join), costs.join(*join)
     counted = counted.where(*scope)
@@ -125,13 +127,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _grouping(session: Session, by: str, period: str) -> tuple[ColumnElement[Any], Any]:
+def _grouping(session: Session, by: str, period: str) -> tuple[Any, Any]:
     if by == "site":
         return col(Story.site_id), None
     if by == "period":
         return period_bucket(session, period), None
     outcomes = (
-        select(StoryFinalCode.story_id, Code.number)
+        select(col(StoryFinalCode.story_id), col(Code.number))
         .join(Code, col(Code.id) == StoryFinalCode.code_id)
         .where(col(Code.number).is_not(None))
         .subquery()
@@ -143,6 +145,7 @@ def _labels(session: Session, by: str) -> dict[str, str]:
     if by == "site":
         return {str(u.id): u.name for u in session.exec(select(Unit)).scalars()}  # type: ignore[call-overload]
     if by == "outcome":
-        rows = session.execute(select(Code.number, Code.label).where(col(Code.number).is_not(None)))
+        labelled = select(col(Code.number), col(Code.label)).where(col(Code.number).is_not(None))
+        rows = session.execute(labelled)
         return {str(n): f"{n}. {label}" for n, label in rows}
     return {"": "No date"}

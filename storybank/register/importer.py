@@ -334,7 +334,7 @@ def _write_batch(
     ]
     add_rows(session, CODINGS, codings)
     # New stories have no review assignments: their final codes are their codings.
-    insert_final_codes(session, ((c["story_id"], c["code_id"]) for c in codings))
+    insert_final_codes(session, ((c["story_id"], c["code_id"]) for c in codings))  # type: ignore[misc]
     events = [
         _import_event(story_id, row["reference"], plan)
         for story_id, row, plan in zip(story_ids, rows, batch, strict=True)

@@ -80,7 +80,7 @@ def _write_code_sets(session: Session, code_sets: dict[int, int]) -> None:
 def rebuild_final_codes(*, session: Session) -> int:
     """Rewrite every story's stored final codes; returns how many rows it holds now."""
     session.execute(delete(TABLE))
-    ids = list(session.execute(select(Story.id).order_by(col(Story.id))).scalars())
+    ids = list(session.execute(select(col(Story.id)).order_by(col(Story.id))).scalars())
     refresh_final_codes(session=session, story_ids=ids)
     return len(session.execute(select(TABLE.c.story_id)).all())
 

@@ -4,7 +4,7 @@ the evaluator's insights all narrow stories with these same conditions."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, exists, literal, select
 from sqlalchemy.orm import aliased
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def unit_condition(unit_id: int) -> ColumnElement[bool]:
     """Stories of the sites at or below this unit (a site, a region or the programme)."""
-    start = select(col(Unit.id).label("id")).where(col(Unit.id) == unit_id)
+    start: Select[Any] = select(col(Unit.id).label("id")).where(col(Unit.id) == unit_id)
     tree = start.cte("units_below", recursive=True)
     below = tree.union_all(select(col(Unit.id)).where(col(Unit.parent_id) == tree.c.id))
     return col(Story.site_id).in_(select(below.c.id))
@@ -39,8 +39,8 @@ def final_code_condition(code_key: str) -> ColumnElement[bool]:
     # An alias: the insights join story_final_codes themselves, and an unaliased table
     # here would be correlated to theirs.
     final = aliased(StoryFinalCode)
-    code_id = select(Code.id).where(Code.key == code_key).scalar_subquery()
-    return exists().where(final.story_id == Story.id, final.code_id == code_id)
+    code_id = select(col(Code.id)).where(col(Code.key) == code_key).scalar_subquery()
+    return exists().where(col(final.story_id) == col(Story.id), col(final.code_id) == code_id)
 
 
 def outcome_key(number: int) -> str:
@@ -61,32 +61,30 @@ def msc_condition(filters: StoryFilters) -> ColumnElement[bool] | None:
     return exists(rows)
 
 
-def _candidates(filters: StoryFilters) -> Select[tuple[int]]:
-    query = select(literal(1)).select_from(RoundCandidate)
-    query = query.where(RoundCandidate.story_id == Story.id)
+def _candidates(filters: StoryFilters) -> Select[Any]:
+    query: Select[Any] = select(literal(1)).select_from(RoundCandidate)
+    query = query.where(col(RoundCandidate.story_id) == col(Story.id))
     if filters.msc_domain_id:
-        query = query.where(RoundCandidate.domain_id == filters.msc_domain_id)
+        query = query.where(col(RoundCandidate.domain_id) == filters.msc_domain_id)
     return _in_rounds(query, col(RoundCandidate.round_id), filters)
 
 
-def _chosen(filters: StoryFilters) -> Select[tuple[int]]:
-    query = select(literal(1)).select_from(RoundDecision)
-    query = query.where(RoundDecision.story_id == Story.id)
+def _chosen(filters: StoryFilters) -> Select[Any]:
+    query: Select[Any] = select(literal(1)).select_from(RoundDecision)
+    query = query.where(col(RoundDecision.story_id) == col(Story.id))
     if filters.msc_domain_id:
-        query = query.where(RoundDecision.domain_id == filters.msc_domain_id)
+        query = query.where(col(RoundDecision.domain_id) == filters.msc_domain_id)
     return _in_rounds(query, col(RoundDecision.round_id), filters)
 
 
-def _in_rounds(
-    query: Select[tuple[int]], round_id: ColumnElement[int], filters: StoryFilters
-) -> Select[tuple[int]]:
+def _in_rounds(query: Select[Any], round_id: Any, filters: StoryFilters) -> Select[Any]:
     if filters.round_id:
         query = query.where(round_id == filters.round_id)
     if filters.level:
         level = (
             select(col(SelectionRound.id))
-            .join(Unit, col(Unit.id) == SelectionRound.unit_id)
-            .where(Unit.level == filters.level)
+            .join(Unit, col(Unit.id) == col(SelectionRound.unit_id))
+            .where(col(Unit.level) == filters.level)
         )
         query = query.where(round_id.in_(level))
     return query
@@ -113,7 +111,8 @@ def check_filters(*, session: Session, filters: StoryFilters) -> None:
     unknown theme would otherwise look empty instead of wrong)."""
     problems = []
     if filters.theme is not None:
-        theme = session.execute(select(Code).where(Code.key == filters.theme)).scalars().first()
+        found = select(Code).where(col(Code.key) == filters.theme)
+        theme = session.execute(found).scalars().first()
         if theme is None or theme.kind != CodeKind.theme:
             problems.append(FieldProblem("theme", f"There is no theme with key {filters.theme!r}."))
     if filters.unit_id is not None and session.get(Unit, filters.unit_id) is None:
