@@ -116,3 +116,18 @@ def _constant(value: Any) -> Callable[[], Any]:
 
 def _made_by(make: Callable[[Any], Any]) -> Callable[[], Any]:
     return lambda: make(None)
+
+
+def refresh_plans(session: Session, tables: Sequence[Table]) -> None:
+    """On PostgreSQL, refresh the statistics of tables a bulk load is filling.
+
+    Each foreign-key check is planned once per connection and the plan is kept: planned
+    while the referenced table was small, it scans that whole table for every new row,
+    which makes a large load into a new bank quadratic. ANALYZE invalidates those plans
+    (and, inside the load's transaction, counts the rows it has written). A load calls
+    this once, after its first batch. Elsewhere a no-op.
+    """
+    if not uses_copy(session):
+        return
+    for table in tables:
+        session.execute(text(f"ANALYZE {table.name}"))

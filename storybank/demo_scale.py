@@ -21,10 +21,11 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Table, func, select, text
 from sqlmodel import Session, col
 
 from storybank.audit import record_event
+from storybank.bulk import add_rows, refresh_plans
 from storybank.demo import CODER_EMAIL, DEMO_DOMAIN, REGIONS, has_stories, load_demo
 from storybank.demo_scale_msc import generate_rounds
 from storybank.models import (
@@ -113,8 +114,10 @@ def generate_stories(
         batch = maker.batch(first_id + start, min(BATCH, count - start))
         for table_name, rows in batch.items():
             if rows:
-                connection.execute(insert(_table(table_name)), rows)
+                add_rows(session, _table(table_name), rows)
                 written[table_name] += len(rows)
+        if start == 0:
+            refresh_plans(session, [_table(name) for name in BULK_TABLES])
         if progress:
             progress(len(batch["stories"]))
     _after_bulk_insert(connection)

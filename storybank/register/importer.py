@@ -16,14 +16,17 @@ from sqlmodel import Session, col
 
 from storybank.access import Actor, require_role
 from storybank.audit import NewEvent, record_event, record_events
-from storybank.bulk import add_rows, insert_rows
+from storybank.bulk import add_rows, insert_rows, refresh_plans
 from storybank.config import Settings, get_settings
 from storybank.errors import Conflict, FieldProblem, InvalidInput, TooLarge
 from storybank.models import (
+    AuditChange,
+    AuditEvent,
     Coding,
     CodingSource,
     Role,
     Story,
+    StoryFinalCode,
     StoryStatus,
     new_reference,
     utcnow,
@@ -38,7 +41,7 @@ from storybank.register.matches import (
 )
 from storybank.register.rows import PlannedStory, Problems, RowChecker
 from storybank.register.sheets import Sheet, SheetRow, parse_rows
-from storybank.review.final_table import insert_final_codes
+from storybank.review.final_table import code_set_of, insert_final_codes
 from storybank.stories.deidentifying import lapse_confirmation
 
 __all__ = [
@@ -57,6 +60,9 @@ HEADER_ROW = 1
 BATCH_SIZE = 500  # stories inserted per statement
 STORIES = Story.__table__  # type: ignore[attr-defined]
 CODINGS = Coding.__table__  # type: ignore[attr-defined]
+FINAL_CODES = StoryFinalCode.__table__  # type: ignore[attr-defined]
+# What a bulk import fills, whose foreign-key plans are refreshed after its first batch.
+FILLED = (STORIES, CODINGS, FINAL_CODES, AuditEvent.__table__, AuditChange.__table__)  # type: ignore[attr-defined]
 # Each story column's default, so that every row of a bulk insert names every column.
 STORY_DEFAULTS = {
     name: field.get_default(call_default_factory=True)
@@ -165,6 +171,8 @@ def import_stories(
         for start in range(0, len(planned), BATCH_SIZE):
             batch = planned[start : start + BATCH_SIZE]
             report.created_story_ids.extend(_write_batch(session, actor, batch, now))
+            if start == 0:
+                refresh_plans(session, FILLED)
             if progress:
                 progress(len(report.created_story_ids), len(planned))
         _record_import(session, actor, report, planned, content)
@@ -418,6 +426,8 @@ def _new_story(actor: Actor, plan: PlannedStory, now: datetime) -> dict[str, Any
         "withdrawn_at": withdrawn,
         "created_at": now,
         "updated_at": now,
+        # New stories' final codes are their codings (see _write_batch).
+        "code_set": code_set_of(plan.code_ids),
     }
 
 

@@ -54,14 +54,14 @@ def refresh_final_codes(*, session: Session, story_ids: Iterable[int]) -> None:
 
 
 def insert_final_codes(session: Session, pairs: Iterable[tuple[int, int]]) -> int:
-    """Insert the final-code rows of new stories (once each) and set their code sets;
-    returns how many rows."""
+    """Insert the final-code rows of new stories (once each); returns how many rows.
+
+    The stories' rows must already hold their code sets (`code_set_of` of the same codes,
+    given when they are inserted): setting them afterwards would rewrite every new story
+    row a second time, with all its indexes and, on PostgreSQL, its search document.
+    """
     found = sorted(set(pairs))
     add_rows(session, TABLE, [{"story_id": s, "code_id": c} for s, c in found])
-    by_story: dict[int, list[int]] = {}
-    for story_id, code_id in found:
-        by_story.setdefault(story_id, []).append(code_id)
-    _write_code_sets(session, {s: code_set_of(codes) for s, codes in by_story.items()})
     return len(found)
 
 
