@@ -88,7 +88,7 @@ class Actor:
 
     def works_in(self, site_id: int, *roles: str) -> bool:
         """True if the actor holds one of `roles` covering this site (admins: always)."""
-        return self.is_admin or site_id in self.sites_for(*roles)
+        return self.is_admin or any(site_id in self.sites.get(role, ()) for role in roles)
 
     def covers_unit(self, unit_id: int, *roles: str) -> bool:
         """True if one of the actor's grants of these roles covers this unit."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +20,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 TIMESTAMP_FORMATS = tuple(f"{day} {time}" for day in DATE_FORMATS for time in ("%H:%M:%S", "%H:%M"))
 LIST_SEPARATORS = re.compile(r"[;,]")
 SOLUTION_SEPARATORS = re.compile(r"[;\n\r]")
+# The forms the exporter writes, read by the fast ISO parsers before the general patterns.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?")
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -53,6 +57,9 @@ def read_date(value: Any) -> date | None:
     text = cell_text(value)
     if not text:
         return None
+    if ISO_DATE.fullmatch(text):
+        with suppress(ValueError):  # e.g. 2024-02-30: the patterns below say why
+            return date.fromisoformat(text)
     for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()
@@ -77,6 +84,9 @@ def read_timestamp(value: Any) -> datetime | None:
 def _parse_timestamp(text: str) -> datetime | None:
     if not text:
         return None
+    if ISO_TIMESTAMP.fullmatch(text):
+        with suppress(ValueError):
+            return datetime.fromisoformat(text)
     for pattern in TIMESTAMP_FORMATS:
         try:
             return datetime.strptime(text, pattern)

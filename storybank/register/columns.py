@@ -124,12 +124,20 @@ def find_column(header: str) -> Column | None:
 
 def choice_value(column: Column, text: str) -> str | None:
     """The stored value a cell names, by value or by its label (any case); None if neither."""
+    return _choice_names(column).get(text.strip().lower())
+
+
+@lru_cache(maxsize=64)
+def _choice_names(column: Column) -> dict[str, str]:
+    """Each value and lower-case label of a choice column, to its stored value (the first
+    member claiming a name keeps it)."""
     assert column.choices is not None
-    wanted = text.strip().lower()
+    names: dict[str, str] = {}
     for member in column.choices:
-        if wanted in (member.value, LABELS.get(member.value, "").lower()):
-            return member.value
-    return None
+        for name in (member.value, LABELS.get(member.value, "").lower()):
+            if name:
+                names.setdefault(name, member.value)
+    return names
 
 
 def choice_label(value: str | None) -> str:
