@@ -8,7 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, func, literal_column, select
+import numpy as np
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    LargeBinary,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlmodel import Session, col
 
 from storybank.models import Code, Story
@@ -28,6 +38,20 @@ def code_sets_fit(session: Session) -> bool:
     """Whether every code id fits in stories.code_set."""
     highest = session.execute(select(func.max(col(Code.id)))).scalar()
     return (highest or 0) <= MAX_BIT
+
+
+def code_set_values(session: Session, scope: list[ColumnElement[bool]]) -> np.ndarray:
+    """The non-empty code sets of the stories in scope, one per story, as unsigned
+    64-bit integers. On PostgreSQL they come as one bytea of 8-byte big-endian values
+    (a story's `int8send`), which is read in a few milliseconds where 100,000 result rows
+    take a few hundred; elsewhere as rows."""
+    chosen = col(Story.code_set)
+    if session.get_bind().dialect.name == "postgresql":
+        packed = func.string_agg(func.int8send(chosen), literal(b"", LargeBinary))
+        found = session.execute(select(packed).where(*scope, chosen != 0)).scalar()
+        return np.frombuffer(found or b"", dtype=">i8").astype(np.uint64)
+    values = session.execute(select(chosen).where(*scope, chosen != 0)).scalars().all()
+    return np.fromiter((int(v) for v in values), dtype=np.uint64, count=len(values))
 
 
 def carries(code_id: int) -> ColumnElement[Any]:

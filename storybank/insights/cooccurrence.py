@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storybank.access import Actor
-from storybank.insights.code_sets import code_sets_fit
+from storybank.insights.code_sets import code_set_values, code_sets_fit
 from storybank.insights.frequencies import final_counts, story_totals
 from storybank.insights.scope import CodeInfo, codebook, scope_conditions
 from storybank.models import Story, StoryFinalCode
@@ -72,13 +72,8 @@ def _from_code_sets(
 ) -> CoOccurrence:
     """One pass over the stories' code sets (stories.code_set), counted per distinct set,
     then every pair's count as one matrix product over the sets."""
-    chosen = col(Story.code_set)
-    found_sets = session.execute(select(chosen).where(*scope, chosen != 0)).scalars().all()
     # Counting equal sets here is cheaper than a GROUP BY, which sorts every story.
-    sets, counts = np.unique(
-        np.fromiter((int(v) for v in found_sets), dtype=np.uint64, count=len(found_sets)),
-        return_counts=True,
-    )
+    sets, counts = np.unique(code_set_values(session, scope), return_counts=True)
     weights = counts.astype(np.float64)
     ids = sorted(c.id for c in codes)
     bits = np.array(ids, dtype=np.uint64)
