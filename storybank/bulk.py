@@ -17,6 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 Row = dict[str, Any]
+# Below this many rows (the planner's estimate) a table's foreign-key plans may scan it.
+SMALL_TABLE = 10_000
 
 
 def uses_copy(session: Session) -> bool:
@@ -130,4 +132,11 @@ def refresh_plans(session: Session, tables: Sequence[Table]) -> None:
     if not uses_copy(session):
         return
     for table in tables:
-        session.execute(text(f"ANALYZE {table.name}"))
+        estimate = session.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)"),
+            {"name": table.name},
+        ).scalar()
+        # Past a few thousand rows the kept plans use the indexes already, and ANALYZE of
+        # a large table costs seconds.
+        if estimate is None or estimate < SMALL_TABLE:
+            session.execute(text(f"ANALYZE {table.name}"))
