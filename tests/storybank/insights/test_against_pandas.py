@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scipy.stats import binomtest, norm
 from sqlmodel import Session, select
 
 from storybank.access import Actor, load_actor
@@ -17,6 +18,7 @@ from storybank.demo_scale import generate_stories
 from storybank.insights.cooccurrence import co_occurrence
 from storybank.insights.crosstabs import cross_tab
 from storybank.insights.frequencies import code_frequencies
+from storybank.insights.panels import panel_values
 from storybank.insights.value import recorded_value
 from storybank.models import Unit, User
 from storybank.register.exporter import export_to_folder
@@ -195,3 +197,38 @@ def test_trends_by_quarter_and_month_match_pandas(bank, tmp_path, email):
             for code in table.codes:
                 expected = int(group["codes"].map(lambda c, k=code.key: k in c).sum())
                 assert table.cell(code, heading)[0] == expected, (period, heading.key, code.key)
+
+
+@pytest.mark.parametrize("email", PEOPLE)
+def test_what_panels_value_matches_pandas(bank, tmp_path, email):
+    """Per MSC level: the coded stories selected there and each code's count among them,
+    from the register and the rounds' decisions read as plain tables; the intervals
+    beside scipy's Wilson interval."""
+    actor = _actor(bank, email)
+    coded = _register(bank, actor, tmp_path)
+    coded = coded[coded["codes"].map(bool)]
+    decisions = pd.read_sql(
+        "SELECT d.story_id, u.level FROM msc_round_decisions d "
+        "JOIN msc_rounds r ON r.id = d.round_id JOIN units u ON u.id = r.unit_id "
+        "WHERE d.story_id IS NOT NULL",
+        bank.connection(),
+    )
+    found = panel_values(session=bank, actor=actor, filters=StoryFilters())
+    assert found.levels and set(found.levels) == set(decisions["level"])
+    assert found.coded == len(coded)
+    for level in found.levels:
+        chosen = {str(i) for i in decisions.loc[decisions["level"] == level, "story_id"]}
+        selected = coded[coded["id"].isin(chosen)]
+        assert found.selected[level] == len(selected), level
+        for code in found.codes:
+            count = int(selected["codes"].map(lambda c, k=code.key: k in c).sum())
+            share = found.shares[level][code.id]
+            assert (share.count, share.selected) == (count, len(selected)), (level, code.key)
+            if len(selected):
+                # The intervals use z = 1.96, scipy a confidence level: the same one.
+                level_of_196 = 2 * norm.cdf(1.96) - 1
+                interval = binomtest(count, len(selected)).proportion_ci(
+                    confidence_level=level_of_196, method="wilson"
+                )
+                assert (share.low, share.high) == pytest.approx((interval.low, interval.high))
+    assert any(found.selected[level] for level in found.levels)
