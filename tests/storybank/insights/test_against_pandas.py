@@ -4,7 +4,7 @@ same person exports (final codes, submitted stories), on the demo bank plus a ge
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from storybank.demo_scale import generate_stories
 from storybank.insights.cooccurrence import co_occurrence
 from storybank.insights.crosstabs import cross_tab
 from storybank.insights.frequencies import code_frequencies
+from storybank.insights.monitoring import monitoring
 from storybank.insights.panels import panel_values
 from storybank.insights.value import recorded_value
 from storybank.models import Unit, User
@@ -232,3 +233,29 @@ def test_what_panels_value_matches_pandas(bank, tmp_path, email):
                 )
                 assert (share.low, share.high) == pytest.approx((interval.low, interval.high))
     assert any(found.selected[level] for level in found.levels)
+
+
+@pytest.mark.parametrize("email", PEOPLE)
+def test_monitoring_matches_pandas(bank, tmp_path, email):
+    """Stories per site, region, author and month of submission, the learning share and
+    the quiet sites, from the register the same person exports."""
+    actor = _actor(bank, email)
+    frame = _register(bank, actor, tmp_path)
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    found = monitoring(session=bank, actor=actor, filters=StoryFilters(), now=now, quiet_days=30)
+    assert (found.stories, found.learning) == (
+        len(frame),
+        int(frame["success/learning"].str.startswith("Learning").sum()),
+    )
+    assert {s.name: s.stories for s in found.sites} == frame.groupby("site").size().to_dict()
+    regions = frame.groupby("region").size().to_dict()
+    assert {r.name: r.stories for r in found.regions} == regions
+    assert {a.name: a.stories for a in found.authors} == frame.groupby("author").size().to_dict()
+    submitted = pd.to_datetime(frame["submitted at"], utc=True)
+    months = submitted.dt.strftime("%Y-%m").value_counts().to_dict()
+    assert {p.key: p.stories for p in found.periods} == months
+    last = submitted.groupby(frame["site"]).max()
+    in_view = bank.exec(select(Unit).where(Unit.level == "site")).all()
+    seen = {u.name for u in in_view if actor.is_admin or u.id in actor.site_ids}
+    quiet = {name for name in seen if name not in last or last[name] < now - timedelta(days=30)}
+    assert {s.name for s in found.quiet} == quiet
