@@ -36,7 +36,7 @@ from storybank.stories.cursors import (
     seek_condition,
 )
 from storybank.stories.filtering import check_filters, filter_conditions
-from storybank.stories.search import SearchQuery, counting_matches, hits, matches
+from storybank.stories.search import SearchQuery, counting_matches, few_matches, hits, matches
 
 # The text fields a search looks in: the title and every long text.
 SEARCHABLE = tuple(field.name for field in STORY_FIELDS if field.is_text)
@@ -113,7 +113,7 @@ def list_stories(
     """Stories the actor may read, filtered and sorted, with the exact total that matched;
     a page starts at `offset` or, for deep pages, just after the `after` cursor."""
     listing = story_listing(session=session, actor=actor, filters=filters)
-    count = listing.joined(select(func.count()).select_from(Story))
+    count = select(func.count()).select_from(Story).where(*listing.counted)
     with counting_matches(session=session, searched=listing.searched):
         total = session.exec(count).one()
     query = listing.ordered(listing.joined(select(Story))).limit(limit + 1)
@@ -139,6 +139,13 @@ class Listing:
     scored_readable: ColumnElement[bool] | None = None
     by_relevance: bool = False
     searched: bool = False
+    # The conditions a count uses: the same stories, perhaps found another way round.
+    count_conditions: list[ColumnElement[bool]] | None = None
+
+    @property
+    def counted(self) -> list[ColumnElement[bool]]:
+        """The conditions of the list's count."""
+        return self.conditions if self.count_conditions is None else self.count_conditions
 
     def joined(self, query: Any) -> Any:
         """The query narrowed by the conditions (for a count, or a page with `ordered`)."""
@@ -162,7 +169,11 @@ def story_listing(*, session: Session, actor: Actor, filters: StoryFilters) -> L
     listing = Listing(sort, _list_conditions(actor, filters))
     if search:
         listing.searched = True
+        base = list(listing.conditions)
         listing.conditions.append(_readable_match(session, actor, search))
+        inside = actor.is_admin or bool(actor.sites_for(*SITE_ROLES))
+        if few_matches(session=session, query=search, original=inside, redacted=not actor.is_admin):
+            listing.count_conditions = [*base, _readable_match(session, actor, search, True)]
         if filters.sort == RELEVANCE:
             listing.by_relevance = True
             listing.scored = _search_hits(session, actor, search)
@@ -189,17 +200,20 @@ def _list_conditions(actor: Actor, filters: StoryFilters) -> list[ColumnElement[
     return conditions + filter_conditions(filters)
 
 
-def _readable_match(session: Session, actor: Actor, search: SearchQuery) -> ColumnElement[bool]:
+def _readable_match(
+    session: Session, actor: Actor, search: SearchQuery, driven: bool = False
+) -> ColumnElement[bool]:
     """The search matches in the text the actor reads: the original inside the story's
     site, the de-identified version outside it (so a removed name finds nothing)."""
     if actor.is_admin:
-        return matches(session=session, query=search, original=True)
+        return matches(session=session, query=search, original=True, driven=driven)
     inside = sorted(actor.sites_for(*SITE_ROLES))
-    outside = matches(session=session, query=search, original=False)
+    outside = matches(session=session, query=search, original=False, driven=driven)
     if not inside:
         return outside
+    original = matches(session=session, query=search, original=True, driven=driven)
     return or_(
-        and_(col(Story.site_id).in_(inside), matches(session=session, query=search, original=True)),
+        and_(col(Story.site_id).in_(inside), original),
         and_(col(Story.site_id).not_in(inside), outside),
     )
 

@@ -109,3 +109,43 @@ def test_the_search_indexes_cover_every_searchable_field():
     from storybank.stories.search import FIELDS
 
     assert FIELDS == SEARCHABLE
+
+
+def test_a_search_count_is_the_same_driven_from_the_matches_or_walked(session, monkeypatch):
+    """A count starts from the matches when they are few (search.few_matches) and walks
+    the list otherwise; both count the same stories, erased and other sites' left out."""
+    from storybank.privacy import erase_story
+    from storybank.stories import search
+
+    site, other = make_site(session, "Chard"), make_site(session, "Yeovil")
+    author = make_user(session, roles=["staff"], sites=[site])
+    admin = make_user(session, roles=["admin"])
+    for n in range(12):
+        words = "allotment group" if n % 3 == 0 else "a quiet week"
+        make_story(session, site=site, author=author, title=f"Week {n}", what_happened=words)
+    elsewhere = make_user(session, roles=["staff"], sites=[other])
+    make_story(session, site=other, author=elsewhere, title="Far", what_happened="allotment")
+    erased = make_story(session, site=site, author=author, title="Gone", what_happened="allotment")
+    erase_story(
+        session=session, actor=actor_for(session, admin), story_id=erased.id, reason="asked"
+    )
+    session.commit()
+
+    def totals() -> list[int]:
+        return [
+            list_stories(session=session, actor=actor_for(session, user), filters=filters).total
+            for user in (author, admin)
+            for filters in (StoryFilters(q="allotments"), StoryFilters(q="week", site_id=site.id))
+        ]
+
+    monkeypatch.setattr(search, "DRIVE_SHARE", 1_000_000)
+    walked = totals()
+    assert not search.few_matches(
+        session=session, query=SearchQuery.parse("allotment"), original=True, redacted=False
+    )
+    monkeypatch.setattr(search, "DRIVE_SHARE", 1)
+    on_sqlite = session.get_bind().dialect.name == "sqlite"  # PostgreSQL always walks
+    assert on_sqlite == search.few_matches(
+        session=session, query=SearchQuery.parse("allotment"), original=True, redacted=False
+    )
+    assert totals() == walked == [4, 12, 5, 12]
