@@ -38,17 +38,27 @@ class LoadResult:
     errors: int = 0
     created_201: int = 0
     created_rows: int = 0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
 
     def line(self) -> str:
-        """The figures on one line, latencies in milliseconds."""
+        """The figures on one line, latencies in milliseconds, then p99 per kind."""
         ordered = sorted(self.latencies) or [0.0]
-        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+        kinds = ", ".join(
+            f"{kind} {_p99(sorted(found)) * 1000:.0f}"
+            for kind, found in sorted(self.by_kind.items())
+        )
         return (
             f"{len(self.latencies) / self.seconds:.1f} req/s, "
-            f"p50 {statistics.median(ordered) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+            f"p50 {statistics.median(ordered) * 1000:.0f} ms, p99 {_p99(ordered) * 1000:.0f} ms, "
             f"{self.errors} errors, {self.created_rows} drafts created / "
-            f"{self.created_201} answered 201"
+            f"{self.created_201} answered 201 (p99 ms by kind: {kinds})"
         )
+
+
+def _p99(ordered: list[float]) -> float:
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
 def _free_port() -> int:
@@ -164,5 +174,6 @@ def _client(
             elapsed = time.perf_counter() - started
             with lock:
                 result.latencies.append(elapsed)
+                result.by_kind.setdefault(kind, []).append(elapsed)
                 result.errors += not ok
                 result.created_201 += response is not None and response.status_code == 201
