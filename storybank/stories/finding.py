@@ -149,7 +149,7 @@ class Listing:
         return self.conditions if self.count_conditions is None else self.count_conditions
 
     def joined(self, query: Any) -> Any:
-        """The query narrowed by the conditions (for a count, or a page with `ordered`)."""
+        """The query narrowed by the conditions (for a page, with `ordered`)."""
         return query.where(*self.conditions)
 
     def ordered(self, query: Any) -> Any:
@@ -172,8 +172,7 @@ def story_listing(*, session: Session, actor: Actor, filters: StoryFilters) -> L
         listing.searched = True
         base = list(listing.conditions)
         listing.conditions.append(_readable_match(session, actor, search))
-        inside = actor.is_admin or bool(actor.sites_for(*SITE_ROLES))
-        if few_matches(session=session, query=search, original=inside, redacted=not actor.is_admin):
+        if few_matches(session=session, query=search, **_texts_searched(actor)):
             listing.count_conditions = [*base, _readable_match(session, actor, search, True)]
         if filters.sort == RELEVANCE:
             listing.by_relevance = True
@@ -225,8 +224,16 @@ def _readable_match(
 
 def _search_hits(session: Session, actor: Actor, search: SearchQuery) -> Subquery:
     """The stories the search finds, in the text versions this actor could read."""
-    inside = actor.is_admin or bool(actor.sites_for(*SITE_ROLES))
-    return hits(session=session, query=search, original=inside, redacted=not actor.is_admin)
+    return hits(session=session, query=search, **_texts_searched(actor))
+
+
+def _texts_searched(actor: Actor) -> dict[str, bool]:
+    """Which texts a search looks in for this actor: the original (inside a site they work
+    in) and the de-identified versions (for any story read from outside its site)."""
+    return {
+        "original": actor.is_admin or bool(actor.sites_for(*SITE_ROLES)),
+        "redacted": not actor.is_admin,
+    }
 
 
 def _hit_is_readable(actor: Actor, original: ColumnElement[int]) -> ColumnElement[bool]:
