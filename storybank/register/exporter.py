@@ -27,6 +27,7 @@ from storybank.models import Code, CodeKind, CodePublic, Unit, User
 from storybank.register.cells import EXPORT_FAILED, spreadsheet_safe
 from storybank.register.columns import EXPORTED, Column, Kind, choice_label
 from storybank.review.final import final_code_ids
+from storybank.review.final_table import MAX_BIT
 from storybank.stories import StoryFilters
 from storybank.stories.streaming import StoryRow, story_row_pages
 from storybank.units import parent_names
@@ -87,16 +88,33 @@ def _every_row(
 
 @dataclass
 class _Names:
-    """The names of sites and their regions, read once per export."""
+    """What an export reads once: the names of sites and their regions, and the codebook's
+    cells in codebook order (outcome numbers, theme keys) by code id."""
 
     sites: dict[int, str]
     regions: dict[int, str]
+    outcomes: list[tuple[int, str]]
+    themes: list[tuple[int, str]]
 
     @classmethod
     def load(cls, session: Session) -> _Names:
-        """Every unit's name and every site's region name."""
+        """Every unit's name, every site's region name, and every code's cell."""
         sites = {unit_id or 0: name for unit_id, name in session.exec(select(Unit.id, Unit.name))}
-        return cls(sites, parent_names(session=session))
+        codes = session.exec(
+            select(Code).order_by(col(Code.kind), col(Code.sort_order), col(Code.id))
+        )
+        outcomes, themes = [], []
+        for code in codes.all():
+            if code.kind == CodeKind.outcome:
+                outcomes.append((code.id or 0, str(code.number)))
+            else:
+                themes.append((code.id or 0, code.key))
+        return cls(sites, parent_names(session=session), outcomes, themes)
+
+    @property
+    def in_code_sets(self) -> bool:
+        """Whether every code fits stories.code_set, so a story's final codes are its bits."""
+        return all(code_id <= MAX_BIT for code_id, _ in (*self.outcomes, *self.themes))
 
 
 def _register_rows(
@@ -114,7 +132,10 @@ def _register_rows(
             select(User.id, User.display_name, User.email).where(col(User.id).in_(author_ids))
         ).all()
     }
-    codes = _code_cells(session, [s["id"] for s in stories])
+    if names.in_code_sets:
+        codes = {s["id"]: _bit_cells(names, s["code_set"]) for s in stories}
+    else:
+        codes = _code_cells(session, [s["id"] for s in stories])
     for story in stories:
         author, author_email = authors.get(story["author_id"], ("", ""))
         if not reads_original(actor, story["site_id"]):
@@ -150,6 +171,16 @@ def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, 
         )
         for story_id, final in finals.items()
     }
+
+
+def _bit_cells(names: _Names, code_set: int | None) -> tuple[str, str]:
+    """The register's two code cells from a story's stored final code set (no query)."""
+    if not code_set:
+        return "", ""
+    return (
+        "; ".join(text for code_id, text in names.outcomes if code_set >> code_id & 1),
+        "; ".join(text for code_id, text in names.themes if code_set >> code_id & 1),
+    )
 
 
 def _story_value(kind: Kind, value: Any) -> Any:
