@@ -210,3 +210,27 @@ def test_roles_and_sites_become_grants_with_the_same_reach_and_come_back(empty_e
         ("two@example.org", "evaluator"),
         ("boss@example.org", "admin"),
     }
+
+
+def test_story_text_is_compressed_by_lz4_on_postgresql_where_the_server_has_it(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL column setting")
+    with engine.connect() as connection:
+        has_lz4 = connection.execute(
+            text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+        ).scalar()
+        methods = dict(
+            connection.execute(
+                text(
+                    "SELECT attrelid::regclass::text || '.' || attname, attcompression "
+                    "FROM pg_attribute WHERE attrelid IN ('stories'::regclass, "
+                    "'story_deidentified'::regclass) AND attname IN ('what_happened', "
+                    "'search_document')"
+                )
+            ).all()
+        )
+    assert len(methods) == 4
+    assert set(methods.values()) == ({"l"} if has_lz4 else {""})
