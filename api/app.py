@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 
 import storybank
 from api.errors import UnexpectedErrors, install_error_handlers
-from api.protection import RejectNulCharacters, RequestLimits, SecurityHeaders
+from api.protection import RejectNulCharacters, RequestLimits, RequestSlots, SecurityHeaders
 from api.responses import COMMON_ERRORS
 from api.routes import ROUTERS
 from storybank import jobs
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.engine = engine or make_engine(
             settings.resolved_database_url, busy_timeout=settings.db_busy_timeout_seconds
         )
+        app.state.request_slots = anyio.Semaphore(settings.request_slots)
         jobs.start(settings=settings, engine=app.state.engine)
         try:
             yield
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         large_limit=settings.max_import_bytes,
         large_paths=IMPORT_PATHS,
     )
+    app.add_middleware(RequestSlots)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(SecurityHeaders)
     return app

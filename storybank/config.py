@@ -35,6 +35,16 @@ class Settings(BaseSettings):
         description="How long a write waits for another writer's lock (e.g. an import) "
         "before the request is answered 503 to retry later.",
     )
+    request_slots: int = Field(
+        default=4,
+        ge=1,
+        le=15,
+        description="Requests one app worker works on at once; the rest wait their turn "
+        "(holding no thread and no database connection). Python runs one thread at a time, "
+        "so a few at once answer the slowest requests sooner under load; more workers, not "
+        "more slots, use more cores. At most 15: each request in progress may hold one of "
+        "the database pool's 15 connections.",
+    )
     max_request_bytes: int = 1_000_000
     # 20,000 stories of 150-350 words (the row limit) come to about 35-45 MB of CSV.
     max_import_bytes: int = 64_000_000

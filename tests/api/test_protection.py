@@ -77,3 +77,59 @@ def test_an_oversized_form_post_gets_a_page_not_json(client):
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("text/html")
     assert "too much to send at once" in response.text
+
+
+def test_requests_beyond_the_slots_wait_their_turn_and_all_are_answered():
+    import anyio
+    from starlette.applications import Starlette
+
+    from api.protection import RequestSlots
+
+    inside, most, answered = 0, 0, []
+    release = anyio.Event()
+
+    async def endpoint(scope, receive, send) -> None:
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        await release.wait()
+        inside -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def send_to(sent: list, message) -> None:
+        sent.append(message)
+
+    async def one_request(app: Starlette, gate: RequestSlots) -> None:
+        sent: list = []
+        scope = {"type": "http", "app": app, "path": "/", "headers": []}
+        await gate(scope, None, lambda message: send_to(sent, message))
+        answered.append(sent[0]["status"])
+
+    async def main() -> None:
+        app = Starlette()
+        app.state.request_slots = anyio.Semaphore(2)
+        gate = RequestSlots(endpoint)
+        async with anyio.create_task_group() as group:
+            for _ in range(5):
+                group.start_soon(one_request, app, gate)
+            while inside < 2:
+                await anyio.sleep(0)
+            for _ in range(20):  # the other three had every chance to get in
+                await anyio.sleep(0)
+            assert inside == 2
+            release.set()
+
+    anyio.run(main)
+    assert most == 2
+    assert answered == [200] * 5
+
+
+def test_the_app_makes_its_request_slots_from_the_settings(settings, engine):
+    with TestClient(
+        create_app(settings=settings.model_copy(update={"request_slots": 3}), engine=engine)
+    ) as client:
+        assert client.get("/api/v1/stories").status_code == 401
+        assert client.app.state.request_slots.value == 3
+    with pytest.raises(ValidationError, match="request_slots"):
+        Settings(request_slots=16)
