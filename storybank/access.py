@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
@@ -64,16 +65,18 @@ class Actor:
         assert self.user.id is not None
         return self.user.id
 
-    @property
+    # Asked for every row an import checks and every story a list shows: worked out once.
+    # (cached_property writes the instance's __dict__ directly, which a frozen dataclass allows.)
+    @cached_property
     def is_admin(self) -> bool:
         return any(role == Role.admin for role, _unit in self.grants)
 
-    @property
+    @cached_property
     def roles(self) -> frozenset[str]:
         """Every role the actor holds somewhere."""
         return frozenset(role for role, _unit in self.grants)
 
-    @property
+    @cached_property
     def site_ids(self) -> frozenset[int]:
         """Every site any of the actor's grants covers."""
         return frozenset().union(*self.sites.values()) if self.sites else frozenset()

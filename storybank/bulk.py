@@ -9,10 +9,10 @@ of 20,000 stories was most of its time on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, bindparam, insert, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -50,6 +50,46 @@ def add_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
         copy_rows(session, table, rows)
     else:
         session.execute(insert(table), list(rows))
+
+
+def add_pairs(
+    session: Session,
+    table: Table,
+    columns: tuple[str, str],
+    pairs: Sequence[tuple[int, int]],
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """Insert one row per pair of integers (into the two `columns`), each row also holding
+    the same `constants`, in the session's transaction.
+
+    On PostgreSQL this is one INSERT ... SELECT over two integer arrays (`unnest`): the rows
+    are never built in Python, which for the 120,000 codings of a 20,000-story import was
+    most of the client's time for that table. Elsewhere, an executemany INSERT. The table
+    must have no Python-side default for a column left out (COPY and arrays skip them).
+    """
+    if not pairs:
+        return
+    fixed = dict(constants or {})
+    names = [*columns, *fixed]
+    if _defaults(table, names):
+        raise ValueError(f"{table.name}: give every column with a Python-side default")
+    if not uses_copy(session):
+        rows = [{columns[0]: a, columns[1]: b, **fixed} for a, b in pairs]
+        session.execute(insert(table), rows)
+        return
+    values = "".join(f", :fixed_{index}" for index in range(len(fixed)))
+    statement = text(
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT first, second{values} "
+        "FROM unnest(CAST(:firsts AS integer[]), CAST(:seconds AS integer[])) "
+        "AS pair(first, second)"
+    ).bindparams(
+        *(bindparam(f"fixed_{index}", type_=table.c[name].type) for index, name in enumerate(fixed))
+    )
+    parameters = {f"fixed_{index}": value for index, value in enumerate(fixed.values())}
+    session.execute(
+        statement,
+        {"firsts": [a for a, _ in pairs], "seconds": [b for _, b in pairs], **parameters},
+    )
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

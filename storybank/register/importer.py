@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 
 from storybank.access import Actor, require_role
 from storybank.audit import NewEvent, record_event, record_events
-from storybank.bulk import add_rows, insert_rows, refresh_plans
+from storybank.bulk import add_pairs, insert_rows, refresh_plans
 from storybank.config import Settings, get_settings
 from storybank.errors import Conflict, FieldProblem, InvalidInput, TooLarge
 from storybank.models import (
@@ -329,20 +329,20 @@ def _write_batch(
     """Insert a batch of stories, their codings and their audit events, a statement each."""
     rows = [_new_story(actor, plan, now) for plan in batch]
     story_ids = insert_rows(session, STORIES, rows)
-    codings = [
-        {
-            "story_id": story_id,
-            "code_id": code,
-            "coder_id": actor.id,
-            "source": CodingSource.manual,
-            "created_at": now,
-        }
+    pairs = [
+        (story_id, code)
         for story_id, plan in zip(story_ids, batch, strict=True)
         for code in plan.code_ids
     ]
-    add_rows(session, CODINGS, codings)
+    add_pairs(
+        session,
+        CODINGS,
+        ("story_id", "code_id"),
+        pairs,
+        {"coder_id": actor.id, "source": CodingSource.manual.value, "created_at": now},
+    )
     # New stories have no review assignments: their final codes are their codings.
-    insert_final_codes(session, ((c["story_id"], c["code_id"]) for c in codings))  # type: ignore[misc]
+    insert_final_codes(session, pairs)
     events = [
         _import_event(story_id, row["reference"], plan)
         for story_id, row, plan in zip(story_ids, rows, batch, strict=True)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, event, select, update
 from sqlmodel import Session, col
 
-from storybank.bulk import add_rows
+from storybank.bulk import add_pairs, add_rows
 from storybank.models import Adjudication, Coding, ReviewAssignment, Story, StoryFinalCode
 from storybank.review.final import final_code_ids
 
@@ -61,7 +61,7 @@ def insert_final_codes(session: Session, pairs: Iterable[tuple[int, int]]) -> in
     row a second time, with all its indexes and, on PostgreSQL, its search document.
     """
     found = sorted(set(pairs))
-    add_rows(session, TABLE, [{"story_id": s, "code_id": c} for s, c in found])
+    add_pairs(session, TABLE, ("story_id", "code_id"), found)
     return len(found)
 
 
