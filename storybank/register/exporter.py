@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -135,7 +135,7 @@ def _register_rows(
     if names.in_code_sets:
         codes = {s["id"]: _bit_cells(names, s["code_set"]) for s in stories}
     else:
-        codes = _code_cells(session, [s["id"] for s in stories])
+        codes = _code_cells(session, names, [s["id"] for s in stories])
     for story in stories:
         author, author_email = authors.get(story["author_id"], ("", ""))
         if not reads_original(actor, story["site_id"]):
@@ -155,31 +155,27 @@ def _register_rows(
         }
 
 
-def _code_cells(session: Session, story_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Each story's final outcome numbers and theme keys (storybank/review/final.py), as the
-    register's two cells in codebook order, gathered for the whole page of stories at once."""
-    codes: dict[int, Code] = {}
-    finals = final_code_ids(session=session, story_ids=story_ids, codes=codes)
-    ordered = sorted(codes.values(), key=lambda c: (c.kind, c.sort_order, c.id or 0))
-    # Plain (id, cell text) pairs: read once, not as ORM attributes for every story.
-    outcomes = [(c.id, str(c.number)) for c in ordered if c.kind == CodeKind.outcome]
-    themes = [(c.id, c.key) for c in ordered if c.kind != CodeKind.outcome]
-    return {
-        story_id: (
-            "; ".join(text for code_id, text in outcomes if code_id in final),
-            "; ".join(text for code_id, text in themes if code_id in final),
-        )
-        for story_id, final in finals.items()
-    }
+def _code_cells(
+    session: Session, names: _Names, story_ids: list[int]
+) -> dict[int, tuple[str, str]]:
+    """Each story's final codes (storybank/review/final.py) as the register's two cells,
+    gathered for the whole page of stories at once (when code ids do not fit a bit set)."""
+    finals = final_code_ids(session=session, story_ids=story_ids)
+    return {story_id: _cells(names, final.__contains__) for story_id, final in finals.items()}
 
 
 def _bit_cells(names: _Names, code_set: int | None) -> tuple[str, str]:
     """The register's two code cells from a story's stored final code set (no query)."""
     if not code_set:
         return "", ""
+    return _cells(names, lambda code_id: bool(code_set >> code_id & 1))
+
+
+def _cells(names: _Names, has: Callable[[int], bool]) -> tuple[str, str]:
+    """The outcome numbers and theme keys a story has, in codebook order."""
     return (
-        "; ".join(text for code_id, text in names.outcomes if code_set >> code_id & 1),
-        "; ".join(text for code_id, text in names.themes if code_set >> code_id & 1),
+        "; ".join(text for code_id, text in names.outcomes if has(code_id)),
+        "; ".join(text for code_id, text in names.themes if has(code_id)),
     )
 
 
